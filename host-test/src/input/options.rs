@@ -1,0 +1,52 @@
+//! Settings of the reader.
+
+/// The default maximum event size: 1 MiB, four times CloudTrail's own 256 KB cap on an event.
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 1 << 20;
+
+/// How the reader splits and bounds its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReaderOptions {
+    /// The largest event, in bytes of JSON text, the reader buffers. A larger line or
+    /// container element becomes one `TooLarge` error; the reader skips it without holding
+    /// it in memory.
+    pub max_event_bytes: usize,
+    /// Which container documents are split into their elements.
+    pub containers: Containers,
+}
+
+impl Default for ReaderOptions {
+    fn default() -> Self {
+        Self {
+            max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
+            containers: Containers::ALL,
+        }
+    }
+}
+
+/// The container documents the reader splits. A container that is not enabled passes
+/// through whole, like any other JSON value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Containers {
+    /// CloudTrail log files as delivered to S3: `{"Records": [...]}`.
+    pub records: bool,
+    /// The output of `aws cloudtrail lookup-events`: `{"Events": [...]}`.
+    pub lookup_events: bool,
+    /// CloudWatch Logs subscription payloads: `{"messageType": ..., "logEvents": [...]}`.
+    pub cloudwatch_logs: bool,
+}
+
+impl Containers {
+    /// Splits every container the reader knows.
+    pub const ALL: Self = Self {
+        records: true,
+        lookup_events: true,
+        cloudwatch_logs: true,
+    };
+
+    /// Splits nothing: every top-level value is one event.
+    pub const NONE: Self = Self {
+        records: false,
+        lookup_events: false,
+        cloudwatch_logs: false,
+    };
+}
