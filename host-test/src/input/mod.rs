@@ -1,0 +1,87 @@
+//! Streaming input: turns files, directories and standard input into events.
+//!
+//! [`walk`] expands command-line paths into [`Source`]s, and [`Source::items`] reads one of
+//! them as an iterator of [`InputItem`]s. Each item is one event (its JSON text), one skipped
+//! input or one input error, with the [`Origin`] the host prints: `PATH:LINE`, plus a
+//! [`Label`] such as `Records[17]` for an element of a container document.
+//!
+//! # Encodings
+//!
+//! Gzip is recognised by its magic bytes, not the file name, so it works on standard input,
+//! and it is read as a multi-member stream, since CloudTrail and many shippers concatenate
+//! members. When the gzip data is corrupt or truncated, the items read before stay and the
+//! rest of the source is one error that names the decompressed byte count. Corrupt data in a
+//! member is often only detected at the member's checksum, after its events were read.
+//! zstd, xz, bzip2 and zip are recognised only to reject them with a message. The text must
+//! be UTF-8. A byte-order mark at its start is skipped, and UTF-16 is rejected. Line numbers
+//! and byte offsets count in the decompressed text, the byte-order mark included.
+//!
+//! # Values, lines and containers
+//!
+//! The text is a sequence of JSON values separated by blank space. Blank lines are not
+//! events, and CRLF line endings are accepted. A top-level value is one event, unless it is an
+//! object with a container array, which is split into one event per element:
+//!
+//! - `Records` (a CloudTrail log file as delivered to S3): each element is a record.
+//! - `Events` (the output of `aws cloudtrail lookup-events`): each element is a lookup-events
+//!   item, passed through whole.
+//! - `logEvents` (a CloudWatch Logs subscription payload): each element's `message` string is
+//!   the event, so the event is the CloudTrail record itself. When `messageType` is
+//!   `CONTROL_MESSAGE`, the payload is one skipped item and its log events are dropped.
+//!
+//! The container key may be anywhere among the object's keys, and keys are compared after
+//! JSON unescaping. An element that is not an object is an error
+//! (`Records[3]: expected a JSON object, found string`). Each element's origin is the line
+//! and byte offset where it starts. The rest of a container document is checked for its
+//! structure but is not an event.
+//!
+//! Memory is bounded by the maximum event size ([`ReaderOptions::max_event_bytes`], 1 MiB by
+//! default) plus the read buffers, not by the size of a file: the reader keeps only the event
+//! it is collecting. A value or element larger than the maximum is one `TooLarge` error,
+//! skipped without being held in memory.
+//!
+//! # NDJSON and multi-line documents
+//!
+//! A source's first top-level value decides how line breaks are read. If it ends on the line
+//! where it starts, the source is NDJSON: every value must end on its line, and a line that
+//! ends inside a value is an error (the line is incomplete) while the next line is read
+//! normally. If the first value spans lines, values may span lines, as pretty-printed
+//! documents do. Either way, several values may follow each other on a line
+//! (`{...}{...}`, as Firehose writes them), but a value followed on its line by anything
+//! other than blank space or the start of another object or array makes that line one error.
+//!
+//! # Errors and recovery
+//!
+//! The reader checks the JSON structure (brackets, strings, commas, colons) that finding the
+//! end of a value needs; invalid scalar tokens and escapes are left to the component that
+//! parses the event. A line break inside a string is a structural error, as JSON forbids it.
+//! Each event's text must be valid UTF-8 without NUL bytes; otherwise the event is an error
+//! naming the byte offset. A structural error abandons the value it occurs in (for a
+//! container document, the rest of the document), reports one error, and skips ahead:
+//!
+//! - NDJSON: to the next line.
+//! - Multi-line: to the next line that begins with `{` or `[` in its first column (the start
+//!   of the next unindented document or line). When the error is found at such a bracket, as
+//!   when a truncated line is followed by a complete one, reading resumes at that bracket.
+//!
+//! The lines skipped belong to the one error; the input ending inside a value is one error
+//! too. A source that cannot be opened is one error at line 0, displayed as `PATH` alone.
+
+mod capture;
+mod document;
+mod frame;
+mod item;
+mod items;
+mod options;
+mod scanner;
+mod source;
+
+#[cfg(test)]
+mod tests;
+
+pub use item::{
+    CLOUDWATCH_CONTROL_MESSAGE, InputError, InputErrorKind, InputItem, Label, Origin, Payload,
+};
+pub use items::Items;
+pub use options::{Containers, DEFAULT_MAX_EVENT_BYTES, ReaderOptions};
+pub use source::{STDIN_NAME, Source, walk};
