@@ -1,20 +1,52 @@
 //! KQL (Kibana Query Language): parsing with Kibana's grammar and evaluation with
 //! Elasticsearch keyword semantics.
+//!
+//! Parsing follows Kibana's grammar exactly, then compiles the query for evaluation. A
+//! query that uses syntax the evaluator cannot run fails to parse, naming the construct and
+//! its column, rather than running as something else: nested queries `field:{ ... }`,
+//! wildcard field names `event.*: x`, free text without a field, an empty query, an
+//! unquoted `null`, and values that the field's type cannot hold.
+//!
+//! Evaluation reads fields as [`crate::document`] does: a clause holds when any value of
+//! the field passes, and a missing field fails every clause but `not`. Keyword fields are
+//! all fields but a few typed ones (dates, numbers, IP addresses, booleans). On them,
+//! values match exactly and case-sensitively, and an unquoted `*` matches any run of
+//! characters, with the pattern anchored at both ends. Numbers and booleans match by the
+//! text a keyword field indexes (`42`, `1.5`, `true`). A range on a keyword field,
+//! including a field the type table does not know, compares text by its UTF-8 bytes, so
+//! `"10" < "9"`.
+
+mod ast;
+mod eval;
+mod field_types;
+mod syntax;
+mod wildcard;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
 
 use serde_json::{Map, Value};
+
+use self::ast::{Clause, Node};
 
 /// A parsed KQL query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
     source: String,
+    root: Node,
+    /// The leaf clauses in query order; the tree's leaves index this list.
+    clauses: Vec<Clause>,
 }
 
-/// Why a query could not be parsed or cannot be run.
+/// The reason a query could not be parsed or cannot be run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} at column {column} of `{query}`")]
 pub struct KqlError {
     pub message: String,
-    /// One-based column in the query text.
+    /// One-based column in the query text, counted in characters from the start of the
+    /// text; a line break counts as one character.
     pub column: usize,
     pub query: String,
 }
@@ -24,7 +56,8 @@ pub struct KqlError {
 pub enum ClauseValue {
     True,
     False,
-    /// The field the clause reads is absent from the document.
+    /// The field the clause reads is absent from the document, so the clause is false.
+    /// (A clause that holds for a missing field, such as `field: (not a)`, is `True`.)
     MissingField,
 }
 
@@ -42,7 +75,26 @@ impl Query {
     /// Parses `text`. Fails with the column of the problem for invalid syntax and for syntax
     /// the evaluator cannot run (such as nested-field queries `field:{ ... }`).
     pub fn parse(text: &str) -> Result<Query, KqlError> {
-        Ok(Query { source: text.to_string() })
+        let error = |message: String, column: usize| KqlError {
+            message,
+            column,
+            query: text.to_string(),
+        };
+
+        let syntax = syntax::parse(text).map_err(|e| error(e.message, e.column))?;
+        let Some(syntax) = syntax else {
+            let message = "the query is empty; Kibana would match every event, so write at \
+                           least one clause such as `event.action: DeleteFunction`";
+            return Err(error(message.to_string(), 1));
+        };
+
+        let mut clauses = Vec::new();
+        let root = ast::compile(&syntax, &mut clauses).map_err(|e| error(e.message, e.column))?;
+        Ok(Query {
+            source: text.to_string(),
+            root,
+            clauses,
+        })
     }
 
     /// The query text as given.
@@ -52,16 +104,49 @@ impl Query {
 
     /// Evaluates the query against an ECS document.
     pub fn matches(&self, doc: &Map<String, Value>) -> bool {
-        todo!("evaluate against {} keys", doc.len())
+        self.root.evaluate(&self.clauses, doc)
     }
 
     /// Evaluates every leaf clause against `doc`, in query order.
     pub fn explain(&self, doc: &Map<String, Value>) -> Vec<ClauseOutcome> {
-        todo!("explain against {} keys", doc.len())
+        self.clauses
+            .iter()
+            .map(|clause| ClauseOutcome {
+                clause: clause.to_string(),
+                field: clause.field.clone(),
+                value: clause_value(clause, doc),
+            })
+            .collect()
     }
 
     /// The distinct fields the query reads, in query order.
     pub fn fields(&self) -> Vec<String> {
-        todo!()
+        let mut fields: Vec<String> = Vec::new();
+        for clause in &self.clauses {
+            if !fields.contains(&clause.field) {
+                fields.push(clause.field.clone());
+            }
+        }
+        fields
+    }
+}
+
+fn clause_value(clause: &Clause, doc: &Map<String, Value>) -> ClauseValue {
+    if clause.matches(doc) {
+        ClauseValue::True
+    } else if clause.has_value(doc) {
+        ClauseValue::False
+    } else {
+        ClauseValue::MissingField
+    }
+}
+
+/// Writes the query as KQL in a normal form: one space around operators, lowercase
+/// keywords, and parentheses only where precedence needs them.
+impl fmt::Display for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.root.render(&self.clauses, &mut text);
+        f.write_str(&text)
     }
 }
