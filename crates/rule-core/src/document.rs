@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 /// field matches when any element matches; null elements are skipped, and an empty array
 /// yields nothing, which counts as a missing field. An object is returned as one value.
 ///
-/// Values come in document order within each key. Across keys, the values under a shorter
-/// key come first (`event` before `event.action`), which is also the order of serde_json's
+/// Array elements keep their document order. Across keys, the values under a shorter key
+/// come first (`event` before `event.action`), which is also the order of serde_json's
 /// default sorted maps.
 pub fn field_values<'a>(doc: &'a Map<String, Value>, path: &str) -> Vec<&'a Value> {
     let mut values = Vec::new();
