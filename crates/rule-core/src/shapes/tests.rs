@@ -1,65 +1,112 @@
-//! Normalisation of the fixture streams: every shape end to end, and the same deletion
-//! giving the same ECS fields in every shape it can be written in.
+//! Normalisation of the fixture streams: every shape end to end, the same deletion giving
+//! the same ECS fields and alert in every shape it can be written in, and each stream
+//! alerting on the records its README lists.
 
 use serde_json::{Value, json};
 
 use super::{EcsEvent, InputFormat, Normalized, RecordClass, Shape, normalize};
+use crate::alert::{Alert, AlertOptions, build_alert};
 use crate::document::field_values;
 use crate::error::EventError;
+use crate::evaluate::{EvalOptions, Evaluation, evaluate};
 use crate::json::{Limits, parse_event};
+use crate::rule::Rule;
+use crate::timestamp::Timestamp;
 
-const SAME_DELETION: &str = include_str!("../../../../fixtures/streams/same-deletion.ndjson");
-const LOG_FILE: &str = include_str!("../../../../fixtures/streams/cloudtrail-log-file.json");
-const DIGEST: &str = include_str!("../../../../fixtures/streams/digest.json");
-const INSIGHT: &str = include_str!("../../../../fixtures/streams/insight.ndjson");
-const EVENTBRIDGE: &str = include_str!("../../../../fixtures/streams/eventbridge.ndjson");
-const CLOUDWATCH_PAYLOAD: &str = include_str!("../../../../fixtures/streams/cloudwatch-logs.json");
-const CLOUDWATCH_CONTROL: &str =
-    include_str!("../../../../fixtures/streams/cloudwatch-control.json");
-const LOOKUP_EVENTS: &str = include_str!("../../../../fixtures/streams/lookup-events.json");
-const ECS: &str = include_str!("../../../../fixtures/streams/ecs.ndjson");
+/// The text of a fixture stream, read at compile time so that a missing file fails the build.
+macro_rules! stream {
+    ($file:literal) => {
+        include_str!(concat!("../../../../fixtures/streams/", $file))
+    };
+}
 
-/// Every NDJSON stream, with the 1-based lines expected to fail normalisation.
-const NDJSON_STREAMS: [(&str, &str, &[usize]); 11] = [
-    ("same-deletion", SAME_DELETION, &[]),
-    (
-        "suffixed-names",
-        include_str!("../../../../fixtures/streams/suffixed-names.ndjson"),
-        &[],
-    ),
-    (
-        "siblings",
-        include_str!("../../../../fixtures/streams/siblings.ndjson"),
-        &[],
-    ),
-    (
-        "failed-deletions",
-        include_str!("../../../../fixtures/streams/failed-deletions.ndjson"),
-        &[],
-    ),
-    (
-        "wrong-case",
-        include_str!("../../../../fixtures/streams/wrong-case.ndjson"),
-        &[],
-    ),
-    ("ecs", ECS, &[]),
-    ("eventbridge", EVENTBRIDGE, &[3, 4]),
-    (
-        "cloudwatch-log-events",
-        include_str!("../../../../fixtures/streams/cloudwatch-log-events.ndjson"),
-        &[],
-    ),
-    (
-        "lookup-events-item",
-        include_str!("../../../../fixtures/streams/lookup-events-item.ndjson"),
-        &[],
-    ),
-    (
-        "ocsf",
-        include_str!("../../../../fixtures/streams/ocsf.ndjson"),
-        &[],
-    ),
-    ("insight", INSIGHT, &[]),
+const SAME_DELETION: &str = stream!("same-deletion.ndjson");
+const LOG_FILE: &str = stream!("cloudtrail-log-file.json");
+const DIGEST: &str = stream!("digest.json");
+const INSIGHT: &str = stream!("insight.ndjson");
+const EVENTBRIDGE: &str = stream!("eventbridge.ndjson");
+const CLOUDWATCH_PAYLOAD: &str = stream!("cloudwatch-logs.json");
+const CLOUDWATCH_CONTROL: &str = stream!("cloudwatch-control.json");
+const LOOKUP_EVENTS: &str = stream!("lookup-events.json");
+const ECS: &str = stream!("ecs.ndjson");
+
+/// One NDJSON stream and what its lines must give, as fixtures/README.md lists them.
+struct StreamCase {
+    name: &'static str,
+    text: &'static str,
+    /// 1-based lines that must fail normalisation.
+    failing: &'static [usize],
+    /// 1-based lines the rule must alert on.
+    alerting: &'static [usize],
+}
+
+const NDJSON_STREAMS: [StreamCase; 11] = [
+    StreamCase {
+        name: "same-deletion",
+        text: SAME_DELETION,
+        failing: &[],
+        alerting: &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    },
+    StreamCase {
+        name: "suffixed-names",
+        text: stream!("suffixed-names.ndjson"),
+        failing: &[],
+        alerting: &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+    },
+    StreamCase {
+        name: "siblings",
+        text: stream!("siblings.ndjson"),
+        failing: &[],
+        alerting: &[13],
+    },
+    StreamCase {
+        name: "failed-deletions",
+        text: stream!("failed-deletions.ndjson"),
+        failing: &[],
+        alerting: &[8, 9, 10],
+    },
+    StreamCase {
+        name: "wrong-case",
+        text: stream!("wrong-case.ndjson"),
+        failing: &[],
+        alerting: &[9],
+    },
+    StreamCase {
+        name: "ecs",
+        text: ECS,
+        failing: &[],
+        alerting: &[1, 2, 3, 4, 6],
+    },
+    StreamCase {
+        name: "eventbridge",
+        text: EVENTBRIDGE,
+        failing: &[3, 4],
+        alerting: &[1, 7],
+    },
+    StreamCase {
+        name: "cloudwatch-log-events",
+        text: stream!("cloudwatch-log-events.ndjson"),
+        failing: &[],
+        alerting: &[1, 3],
+    },
+    StreamCase {
+        name: "lookup-events-item",
+        text: stream!("lookup-events-item.ndjson"),
+        failing: &[],
+        alerting: &[1, 3],
+    },
+    StreamCase {
+        name: "ocsf",
+        text: stream!("ocsf.ndjson"),
+        failing: &[],
+        alerting: &[1, 3],
+    },
+    StreamCase {
+        name: "insight",
+        text: INSIGHT,
+        failing: &[],
+        alerting: &[],
+    },
 ];
 
 const CANONICAL_EVENT_ID: &str = "0d6c3c5e-8f0a-4b8e-9a51-2f3e7c1d9b40";
@@ -114,6 +161,22 @@ fn core_fields(event: &EcsEvent) -> Vec<(&'static str, Vec<Value>)> {
             )
         })
         .collect()
+}
+
+fn matches_rule(rule: &Rule, text: &str) -> bool {
+    matches!(
+        evaluate(rule, text, &EvalOptions::default()),
+        Ok(Evaluation::Match(_))
+    )
+}
+
+/// Splits a container as a host would: each element of the array under `key`, as text.
+fn split_container(text: &str, key: &str) -> Vec<String> {
+    let container = parse_event(text, &Limits::default()).expect("the container parses");
+    let items = container[key]
+        .as_array()
+        .expect("the container has an array there");
+    items.iter().map(Value::to_string).collect()
 }
 
 fn unsupported_message(result: Result<Normalized, EventError>) -> String {
@@ -394,12 +457,83 @@ fn ecs_stream_classes() {
 
 #[test]
 fn every_stream_line_normalizes() {
-    for (name, stream, failing) in NDJSON_STREAMS {
-        for (number, line) in lines(stream) {
+    for case in &NDJSON_STREAMS {
+        for (number, line) in lines(case.text) {
             let result = normalize_text(line, InputFormat::Auto);
-            let expect_error = failing.contains(&number);
-            assert_eq!(result.is_err(), expect_error, "{name}:{number}: {result:?}");
+            let expect_error = case.failing.contains(&number);
+            assert_eq!(
+                result.is_err(),
+                expect_error,
+                "{}:{number}: {result:?}",
+                case.name
+            );
         }
+    }
+}
+
+#[test]
+fn stream_alerts_match_readme() {
+    let rule = Rule::bundled();
+
+    for case in &NDJSON_STREAMS {
+        let alerting: Vec<usize> = lines(case.text)
+            .filter(|(_, line)| matches_rule(&rule, line))
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(alerting, case.alerting, "{}", case.name);
+    }
+}
+
+#[test]
+fn container_alerts_match_readme() {
+    let rule = Rule::bundled();
+    let cases = [
+        ("cloudtrail-log-file", LOG_FILE, "Records", vec![3]),
+        (
+            "cloudwatch-logs",
+            CLOUDWATCH_PAYLOAD,
+            "logEvents",
+            vec![2, 4],
+        ),
+        ("lookup-events", LOOKUP_EVENTS, "Events", vec![2]),
+    ];
+
+    for (name, text, key, expected) in cases {
+        let alerting: Vec<usize> = split_container(text, key)
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| matches_rule(&rule, item))
+            .map(|(index, _)| index + 1)
+            .collect();
+        assert_eq!(alerting, expected, "{name}");
+    }
+}
+
+#[test]
+fn same_deletion_alerts_equal() {
+    let rule = Rule::bundled();
+    let options = AlertOptions {
+        processing_time: Timestamp::parse("2024-05-14T09:30:00Z"),
+        ..AlertOptions::default()
+    };
+    let alerts: Vec<(usize, Alert)> = lines(SAME_DELETION)
+        .map(|(number, line)| {
+            (
+                number,
+                build_alert(&rule, &event_of(line, InputFormat::Auto), &options),
+            )
+        })
+        .collect();
+    let (_, first) = &alerts[0];
+
+    assert_eq!(
+        first.reason,
+        "event with source 192.0.2.10 by ops-user created low alert AWS Lambda Function Deletion."
+    );
+    for (number, alert) in &alerts[1..] {
+        assert_eq!(alert.uuid, first.uuid, "line {number}");
+        assert_eq!(alert.reason, first.reason, "line {number}");
+        assert_eq!(alert.original_time, first.original_time, "line {number}");
     }
 }
 
