@@ -44,7 +44,7 @@ impl Deletion<'_> {
     }
 }
 
-/// The text of deletion number `n` (distinct event ids) at `seconds` after `BASE`.
+/// Returns the text of deletion number `n` (distinct event ids) at `seconds` after `BASE`.
 fn deletion(n: u32, seconds: i64) -> String {
     let event_id = format!("00000000-0000-4000-8000-{n:012}");
     Deletion {
@@ -124,16 +124,12 @@ fn suppression_names_would_be_uuid() {
     verdict(&mut detector, &deletion(1, 0));
     let suppressed = verdict(&mut detector, &deletion(2, 1));
 
-    let mut fresh = detector_with_default();
+    let mut fresh = Detector::new(Rule::bundled(), Config::default());
     let would_be = verdict(&mut fresh, &deletion(2, 1));
     let Verdict::Suppressed(suppression) = suppressed else {
         panic!("expected a suppression, found {suppressed:?}");
     };
     assert_eq!(suppression.uuid, alert_uuid(&would_be));
-}
-
-fn detector_with_default() -> Detector {
-    detector("{}")
 }
 
 #[test]
@@ -191,7 +187,7 @@ fn replay_detection_off_still_caps() {
     assert_eq!(kind(&copy), "suppressed");
 }
 
-/// The burst count the detector holds for `principal` at `seconds` after `BASE`.
+/// Returns the burst count the detector has for `principal` at `seconds` after `BASE`.
 fn burst_count(detector: &Detector, principal: &str, seconds: i64) -> u64 {
     let time = Timestamp::from_unix(BASE + seconds, 0).unwrap();
     detector.burst(principal.to_string(), time).count
@@ -427,7 +423,7 @@ fn state_stays_bounded() {
         largest = largest.max(detector.state_len());
     }
 
-    // A look-back of 360 s holds at most 73 records 5 s apart; each sits in three indexes,
+    // A look-back of 360 s contains at most 73 records 5 s apart; each sits in three indexes,
     // and at most three windows overlap the look-back.
     assert!(largest <= 73 * 3 + 3, "state grew to {largest} entries");
     assert!(detector.state_len() > 0);
