@@ -246,6 +246,32 @@ fn burst_counts_excepted_deletions() {
 }
 
 #[test]
+fn nested_exception_on_raw_record() {
+    let resources = r#""resources":[{"accountId":"111122223333","type":"AWS::Lambda::Function","ARN":"arn:aws:lambda:us-east-1:111122223333:function:scratch-1"},{"accountId":"111122223333","type":"AWS::IAM::Role","ARN":"arn:aws:iam::111122223333:role/scratch-exec"}],"eventType""#;
+    let text = deletion(1, 0).replace(r#""eventType""#, resources);
+    let nested = |type_value: &str, arn_pattern: &str| {
+        let entry = serde_json::json!({
+            "type": "nested",
+            "field": "aws.cloudtrail.resources",
+            "entries": [
+                {"type": "match", "field": "type", "operator": "included", "value": type_value},
+                {"type": "match_any", "field": "arn", "operator": "included", "value": [arn_pattern]}
+            ]
+        });
+        let config =
+            serde_json::json!({ "exceptions": [{ "name": "scratch", "entries": [entry] }] });
+        detector(&config.to_string())
+    };
+
+    let function_arn = "arn:aws:lambda:us-east-1:111122223333:function:scratch-1";
+    let role_arn = "arn:aws:iam::111122223333:role/scratch-exec";
+    let same_element = verdict(&mut nested("AWS::Lambda::Function", function_arn), &text);
+    let split_elements = verdict(&mut nested("AWS::Lambda::Function", role_arn), &text);
+    assert_eq!(same_element, Verdict::Excepted("scratch".to_string()));
+    assert_eq!(kind(&split_elements), "alert");
+}
+
+#[test]
 fn burst_falls_back_to_access_key() {
     let text = deletion(1, 0).replace(
         r#""arn":"arn:aws:sts::111122223333:assumed-role/admin/alice","#,

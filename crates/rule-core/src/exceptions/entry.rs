@@ -4,6 +4,9 @@
 //! `exists`, `nested`), negated with `must_not` for the `excluded` operator. The tests here
 //! follow those queries over keyword fields, which is how the AWS integration maps the
 //! CloudTrail fields.
+//!
+//! NOTE: on a `text` field such as `message`, Elasticsearch's `match_phrase` matches a
+//! phrase inside the analysed text, whereas the entries here compare whole values.
 
 use std::borrow::Cow;
 
