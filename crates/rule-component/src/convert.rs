@@ -83,7 +83,10 @@ fn no_match_reason(reason: CoreNoMatchReason) -> NoMatchReason {
 }
 
 fn suppressed(suppression: CoreSuppression) -> Suppression {
-    Suppression { uuid: suppression.uuid, window_start: suppression.window_start }
+    Suppression {
+        uuid: suppression.uuid,
+        window_start: suppression.window_start,
+    }
 }
 
 pub fn event_error(error: CoreEventError) -> EventError {

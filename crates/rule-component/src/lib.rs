@@ -32,7 +32,9 @@ fn rule() -> &'static Rule {
 /// Reads the wall clock (`wasi:clocks/wall-clock`, through std), the processing time of an
 /// event unless the config pins one. A clock before 1970 reads as the epoch.
 fn now() -> Timestamp {
-    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let seconds = i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX);
     Timestamp::from_unix(seconds, since_epoch.subsec_nanos())
         .or_else(|| Timestamp::from_unix(0, 0))
@@ -55,7 +57,8 @@ impl Guest for Component {
     }
 
     fn explain(event: String) -> Result<String, EventError> {
-        rule_core::explain::explain(rule(), &Config::default(), &event).map_err(convert::event_error)
+        rule_core::explain::explain(rule(), &Config::default(), &event)
+            .map_err(convert::event_error)
     }
 }
 
@@ -68,7 +71,10 @@ struct DetectorResource {
 impl DetectorResource {
     fn evaluate_one(&self, event: &str) -> Result<Verdict, EventError> {
         let mut detector = self.detector.borrow_mut();
-        detector.evaluate(event, now()).map(convert::verdict).map_err(convert::event_error)
+        detector
+            .evaluate(event, now())
+            .map(convert::verdict)
+            .map_err(convert::event_error)
     }
 }
 
@@ -76,7 +82,9 @@ impl GuestDetector for DetectorResource {
     fn create(config: String) -> Result<DetectorHandle, ConfigError> {
         let config = Config::from_json(&config).map_err(convert::config_error)?;
         let detector = Detector::new(rule().clone(), config);
-        Ok(DetectorHandle::new(DetectorResource { detector: RefCell::new(detector) }))
+        Ok(DetectorHandle::new(DetectorResource {
+            detector: RefCell::new(detector),
+        }))
     }
 
     fn evaluate(&self, event: String) -> Result<Verdict, EventError> {
@@ -84,7 +92,10 @@ impl GuestDetector for DetectorResource {
     }
 
     fn evaluate_batch(&self, events: Vec<String>) -> Vec<Result<Verdict, EventError>> {
-        events.iter().map(|event| self.evaluate_one(event)).collect()
+        events
+            .iter()
+            .map(|event| self.evaluate_one(event))
+            .collect()
     }
 
     fn explain(&self, event: String) -> Result<String, EventError> {

@@ -24,7 +24,9 @@ pub enum EventError {
     #[error("JSON nests deeper than {0} levels; raise the depth limit if the record is genuine")]
     TooDeep(u32),
     /// The event text is larger than the limit, in bytes.
-    #[error("event is larger than the limit of {0} bytes; raise the limit if the record is genuine")]
+    #[error(
+        "event is larger than the limit of {0} bytes; raise the limit if the record is genuine"
+    )]
     TooLarge(u64),
 }
 

@@ -38,7 +38,9 @@ pub fn evaluate(rule: &Rule, text: &str, options: &EvalOptions) -> Result<Evalua
 pub fn classify(rule: &Rule, event: EcsEvent) -> Evaluation {
     match event.class {
         RecordClass::Insight => return Evaluation::NoMatch(NoMatchReason::Insight, event),
-        RecordClass::NotCloudTrail => return Evaluation::NoMatch(NoMatchReason::NotCloudTrail, event),
+        RecordClass::NotCloudTrail => {
+            return Evaluation::NoMatch(NoMatchReason::NotCloudTrail, event);
+        }
         RecordClass::Event => {}
     }
     if alert::is_own_alert(rule, &event) {

@@ -8,7 +8,8 @@ use crate::error::RuleError;
 use crate::kql::Query;
 
 /// The rule file this crate ships, embedded so that every build evaluates the same query.
-pub const BUNDLED_RULE_TOML: &str = include_str!("../../../rules/impact_lambda_function_deleted.toml");
+pub const BUNDLED_RULE_TOML: &str =
+    include_str!("../../../rules/impact_lambda_function_deleted.toml");
 
 /// Alert severity, as Elastic Security names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -88,7 +89,8 @@ const DEFAULT_MAX_SIGNALS: u32 = 100;
 impl Rule {
     /// Loads the rule this crate ships.
     pub fn bundled() -> Rule {
-        Rule::from_toml(BUNDLED_RULE_TOML).expect("the bundled rule file is valid; its tests say so")
+        Rule::from_toml(BUNDLED_RULE_TOML)
+            .expect("the bundled rule file is valid; its tests say so")
     }
 
     /// Loads a rule file. Fails when the file lacks a required key, when the rule is not a
@@ -103,11 +105,15 @@ impl Rule {
                 rule.rule_type, rule.language
             )));
         }
-        let query = Query::parse(&rule.query).map_err(|error| RuleError::InvalidQuery(error.to_string()))?;
+        let query = Query::parse(&rule.query)
+            .map_err(|error| RuleError::InvalidQuery(error.to_string()))?;
         let interval_seconds = parse_duration(&rule.interval, "interval")?;
         let lookback_seconds = parse_duration(
             rule.from.strip_prefix("now-").ok_or_else(|| {
-                RuleError::InvalidFile(format!("`from` is `{}`; expected the form `now-6m`", rule.from))
+                RuleError::InvalidFile(format!(
+                    "`from` is `{}`; expected the form `now-6m`",
+                    rule.from
+                ))
             })?,
             "from",
         )?;
@@ -120,7 +126,11 @@ impl Rule {
             description: rule.description.trim().to_string(),
             author: rule.author,
             license: rule.license,
-            false_positives: rule.false_positives.iter().map(|text| text.trim().to_string()).collect(),
+            false_positives: rule
+                .false_positives
+                .iter()
+                .map(|text| text.trim().to_string())
+                .collect(),
             note: rule.note,
             severity: rule.severity,
             risk_score: rule.risk_score,
@@ -137,7 +147,10 @@ impl Rule {
             techniques,
             tags: rule.tags,
             references: rule.references,
-            investigation_fields: rule.investigation_fields.map(|f| f.field_names).unwrap_or_default(),
+            investigation_fields: rule
+                .investigation_fields
+                .map(|f| f.field_names)
+                .unwrap_or_default(),
             digest: hex_sha256(text.as_bytes()),
         };
         Ok(Rule { info, query })

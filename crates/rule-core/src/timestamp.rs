@@ -13,7 +13,9 @@ impl Timestamp {
     /// wall clock reports them. Returns `None` outside the years -9999 to 9999.
     pub fn from_unix(seconds: i64, nanoseconds: u32) -> Option<Self> {
         let nanos = i128::from(seconds) * 1_000_000_000 + i128::from(nanoseconds);
-        OffsetDateTime::from_unix_timestamp_nanos(nanos).ok().map(Self)
+        OffsetDateTime::from_unix_timestamp_nanos(nanos)
+            .ok()
+            .map(Self)
     }
 
     /// Parses an ISO 8601 date-time with an offset, such as CloudTrail's `eventTime`

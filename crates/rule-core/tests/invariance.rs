@@ -133,7 +133,9 @@ fn render_string(text: &str, choices: &mut Choices, out: &mut String) {
 
 /// Rewrites nested objects as dotted keys, at random depths, as Elasticsearch users often do.
 fn dot_keys(value: &Value, choices: &mut Choices) -> Value {
-    let Value::Object(map) = value else { return value.clone() };
+    let Value::Object(map) = value else {
+        return value.clone();
+    };
     let mut flat = Map::new();
     for (key, item) in map {
         match item {
@@ -153,7 +155,9 @@ fn dot_keys(value: &Value, choices: &mut Choices) -> Value {
 
 /// Expands dotted keys into nested objects, so that alerts built from either layout compare.
 fn expand_dots(value: &Value) -> Value {
-    let Value::Object(map) = value else { return value.clone() };
+    let Value::Object(map) = value else {
+        return value.clone();
+    };
     let mut nested = Map::new();
     for (key, item) in map {
         let item = expand_dots(item);

@@ -59,19 +59,26 @@ fn base_ecs() -> Value {
 }
 
 fn with(mut value: Value, pointer: &str, replacement: Value) -> Value {
-    *value.pointer_mut(pointer).unwrap_or_else(|| panic!("no field at {pointer}")) = replacement;
+    *value
+        .pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("no field at {pointer}")) = replacement;
     value
 }
 
 fn without(mut value: Value, pointer: &str) -> Value {
     let (parent, key) = pointer.rsplit_once('/').expect("a pointer with a parent");
     let object = value.pointer_mut(parent).and_then(Value::as_object_mut);
-    object.unwrap_or_else(|| panic!("no object at {parent}")).remove(key);
+    object
+        .unwrap_or_else(|| panic!("no object at {parent}"))
+        .remove(key);
     value
 }
 
 fn inserted(mut value: Value, key: &str, new_value: Value) -> Value {
-    value.as_object_mut().expect("an object").insert(key.to_string(), new_value);
+    value
+        .as_object_mut()
+        .expect("an object")
+        .insert(key.to_string(), new_value);
     value
 }
 
@@ -92,29 +99,77 @@ struct Case {
 }
 
 fn case(name: &'static str, event: Value, alerts: bool) -> Case {
-    Case { name, event, alerts }
+    Case {
+        name,
+        event,
+        alerts,
+    }
 }
 
 fn event_name_cases() -> Vec<Case> {
     let named = |name: &str| with(base_record(), "/eventName", json!(name));
     vec![
         case("plain DeleteFunction", named("DeleteFunction"), true),
-        case("suffixed DeleteFunction20150331", named("DeleteFunction20150331"), true),
-        case("future suffix with version", named("DeleteFunction20990101v2"), true),
+        case(
+            "suffixed DeleteFunction20150331",
+            named("DeleteFunction20150331"),
+            true,
+        ),
+        case(
+            "future suffix with version",
+            named("DeleteFunction20990101v2"),
+            true,
+        ),
         case("bare 20 suffix", named("DeleteFunction20"), true),
-        case("DeleteFunctionConcurrency20171031", named("DeleteFunctionConcurrency20171031"), false),
-        case("DeleteFunctionConcurrency", named("DeleteFunctionConcurrency"), false),
-        case("DeleteFunctionUrlConfig", named("DeleteFunctionUrlConfig"), false),
-        case("DeleteFunctionEventInvokeConfig", named("DeleteFunctionEventInvokeConfig"), false),
-        case("DeleteFunctionCodeSigningConfig", named("DeleteFunctionCodeSigningConfig"), false),
+        case(
+            "DeleteFunctionConcurrency20171031",
+            named("DeleteFunctionConcurrency20171031"),
+            false,
+        ),
+        case(
+            "DeleteFunctionConcurrency",
+            named("DeleteFunctionConcurrency"),
+            false,
+        ),
+        case(
+            "DeleteFunctionUrlConfig",
+            named("DeleteFunctionUrlConfig"),
+            false,
+        ),
+        case(
+            "DeleteFunctionEventInvokeConfig",
+            named("DeleteFunctionEventInvokeConfig"),
+            false,
+        ),
+        case(
+            "DeleteFunctionCodeSigningConfig",
+            named("DeleteFunctionCodeSigningConfig"),
+            false,
+        ),
         case("DeleteAlias20150331", named("DeleteAlias20150331"), false),
-        case("DeleteEventSourceMapping20150331", named("DeleteEventSourceMapping20150331"), false),
+        case(
+            "DeleteEventSourceMapping20150331",
+            named("DeleteEventSourceMapping20150331"),
+            false,
+        ),
         case("DeleteLayerVersion", named("DeleteLayerVersion"), false),
-        case("CreateFunction20150331", named("CreateFunction20150331"), false),
+        case(
+            "CreateFunction20150331",
+            named("CreateFunction20150331"),
+            false,
+        ),
         case("GetFunction", named("GetFunction"), false),
-        case("suffix not starting with 20", named("DeleteFunction19990101"), false),
+        case(
+            "suffix not starting with 20",
+            named("DeleteFunction19990101"),
+            false,
+        ),
         case("trailing space", named("DeleteFunction "), false),
-        case("event name missing", without(base_record(), "/eventName"), false),
+        case(
+            "event name missing",
+            without(base_record(), "/eventName"),
+            false,
+        ),
     ]
 }
 
@@ -123,19 +178,39 @@ fn case_variant_cases() -> Vec<Case> {
     let source = |source: &str| with(base_record(), "/eventSource", json!(source));
     vec![
         case("lowercase event name", named("deletefunction"), false),
-        case("uppercase suffixed name", named("DELETEFUNCTION20150331"), false),
+        case(
+            "uppercase suffixed name",
+            named("DELETEFUNCTION20150331"),
+            false,
+        ),
         case("lowercase f", named("Deletefunction20150331"), false),
-        case("capitalised provider", source("Lambda.amazonaws.com"), false),
-        case("provider with trailing space", source("lambda.amazonaws.com "), false),
+        case(
+            "capitalised provider",
+            source("Lambda.amazonaws.com"),
+            false,
+        ),
+        case(
+            "provider with trailing space",
+            source("lambda.amazonaws.com "),
+            false,
+        ),
         case("another provider", source("s3.amazonaws.com"), false),
-        case("provider missing", without(base_record(), "/eventSource"), false),
+        case(
+            "provider missing",
+            without(base_record(), "/eventSource"),
+            false,
+        ),
     ]
 }
 
 fn outcome_cases() -> Vec<Case> {
     let record = base_record;
     vec![
-        case("AccessDenied", inserted(record(), "errorCode", json!("AccessDenied")), false),
+        case(
+            "AccessDenied",
+            inserted(record(), "errorCode", json!("AccessDenied")),
+            false,
+        ),
         case(
             "ResourceNotFoundException",
             inserted(record(), "errorCode", json!("ResourceNotFoundException")),
@@ -144,20 +219,50 @@ fn outcome_cases() -> Vec<Case> {
         case(
             "replicated function",
             inserted(
-                inserted(record(), "errorCode", json!("InvalidParameterValueException")),
+                inserted(
+                    record(),
+                    "errorCode",
+                    json!("InvalidParameterValueException"),
+                ),
                 "errorMessage",
-                json!("Lambda was unable to delete the function because it is a replicated function."),
+                json!(
+                    "Lambda was unable to delete the function because it is a replicated function."
+                ),
             ),
             false,
         ),
-        case("error message only", inserted(record(), "errorMessage", json!("denied")), false),
-        case("throttled", inserted(record(), "errorCode", json!("TooManyRequestsException")), false),
-        case("empty error code", inserted(record(), "errorCode", json!("")), true),
-        case("null error code", inserted(record(), "errorCode", Value::Null), true),
-        case("empty error message", inserted(record(), "errorMessage", json!("")), true),
+        case(
+            "error message only",
+            inserted(record(), "errorMessage", json!("denied")),
+            false,
+        ),
+        case(
+            "throttled",
+            inserted(record(), "errorCode", json!("TooManyRequestsException")),
+            false,
+        ),
+        case(
+            "empty error code",
+            inserted(record(), "errorCode", json!("")),
+            true,
+        ),
+        case(
+            "null error code",
+            inserted(record(), "errorCode", Value::Null),
+            true,
+        ),
+        case(
+            "empty error message",
+            inserted(record(), "errorMessage", json!("")),
+            true,
+        ),
         case(
             "empty code and message",
-            inserted(inserted(record(), "errorCode", json!("")), "errorMessage", json!("")),
+            inserted(
+                inserted(record(), "errorCode", json!("")),
+                "errorMessage",
+                json!(""),
+            ),
             true,
         ),
     ]
@@ -190,13 +295,37 @@ fn ecs_cases() -> Vec<Case> {
             }),
             true,
         ),
-        case("action array with a match", action(json!(["GetFunction", "DeleteFunction"])), true),
-        case("action array with null", action(json!([null, "DeleteFunction20150331"])), true),
+        case(
+            "action array with a match",
+            action(json!(["GetFunction", "DeleteFunction"])),
+            true,
+        ),
+        case(
+            "action array with null",
+            action(json!([null, "DeleteFunction20150331"])),
+            true,
+        ),
         case("action empty array", action(json!([])), false),
-        case("action array without a match", action(json!(["GetFunction", "ListFunctions"])), false),
-        case("literal asterisk matches unquoted wildcard", action(json!("DeleteFunction20*")), true),
-        case("failure outcome", with(base_ecs(), "/event/outcome", json!("failure")), false),
-        case("capitalised outcome", with(base_ecs(), "/event/outcome", json!("Success")), false),
+        case(
+            "action array without a match",
+            action(json!(["GetFunction", "ListFunctions"])),
+            false,
+        ),
+        case(
+            "literal asterisk matches unquoted wildcard",
+            action(json!("DeleteFunction20*")),
+            true,
+        ),
+        case(
+            "failure outcome",
+            with(base_ecs(), "/event/outcome", json!("failure")),
+            false,
+        ),
+        case(
+            "capitalised outcome",
+            with(base_ecs(), "/event/outcome", json!("Success")),
+            false,
+        ),
         case(
             "dataset only in event.dataset",
             without(base_ecs(), "/data_stream/dataset"),
@@ -204,12 +333,19 @@ fn ecs_cases() -> Vec<Case> {
         ),
         case(
             "no dataset at all",
-            without(without(base_ecs(), "/data_stream/dataset"), "/event/dataset"),
+            without(
+                without(base_ecs(), "/data_stream/dataset"),
+                "/event/dataset",
+            ),
             false,
         ),
         case(
             "another dataset",
-            with(base_ecs(), "/data_stream/dataset", json!("aws.cloudtrail_other")),
+            with(
+                base_ecs(),
+                "/data_stream/dataset",
+                json!("aws.cloudtrail_other"),
+            ),
             false,
         ),
         case(
@@ -254,12 +390,16 @@ fn identity_cases() -> Vec<Case> {
         ),
         case(
             "Role",
-            identity(json!({ "type": "Role", "arn": "arn:aws:iam::111122223333:role/app", "accountId": "111122223333" })),
+            identity(
+                json!({ "type": "Role", "arn": "arn:aws:iam::111122223333:role/app", "accountId": "111122223333" }),
+            ),
             true,
         ),
         case(
             "Root without userName",
-            identity(json!({ "type": "Root", "principalId": "111122223333", "arn": "arn:aws:iam::111122223333:root", "accountId": "111122223333" })),
+            identity(
+                json!({ "type": "Root", "principalId": "111122223333", "arn": "arn:aws:iam::111122223333:root", "accountId": "111122223333" }),
+            ),
             true,
         ),
         case(
@@ -276,7 +416,9 @@ fn identity_cases() -> Vec<Case> {
         case(
             "AWSService with invokedBy",
             with(
-                identity(json!({ "type": "AWSService", "invokedBy": "cloudformation.amazonaws.com" })),
+                identity(
+                    json!({ "type": "AWSService", "invokedBy": "cloudformation.amazonaws.com" }),
+                ),
                 "/sourceIPAddress",
                 json!("cloudformation.amazonaws.com"),
             ),
@@ -284,32 +426,58 @@ fn identity_cases() -> Vec<Case> {
         ),
         case(
             "AWSAccount without arn",
-            identity(json!({ "type": "AWSAccount", "principalId": "AIDAEXAMPLEOTHER", "accountId": "444455556666" })),
+            identity(
+                json!({ "type": "AWSAccount", "principalId": "AIDAEXAMPLEOTHER", "accountId": "444455556666" }),
+            ),
             true,
         ),
         case(
             "IdentityCenterUser",
-            identity(json!({ "type": "IdentityCenterUser", "accountId": "111122223333", "onBehalfOf": { "userId": "906ab1c2-example" } })),
+            identity(
+                json!({ "type": "IdentityCenterUser", "accountId": "111122223333", "onBehalfOf": { "userId": "906ab1c2-example" } }),
+            ),
             true,
         ),
-        case("no userIdentity", without(base_record(), "/userIdentity"), true),
+        case(
+            "no userIdentity",
+            without(base_record(), "/userIdentity"),
+            true,
+        ),
     ]
 }
 
 fn source_and_function_cases() -> Vec<Case> {
     let address = |value: &str| with(base_record(), "/sourceIPAddress", json!(value));
-    let function = |name: &str| with(base_record(), "/requestParameters/functionName", json!(name));
+    let function = |name: &str| {
+        with(
+            base_record(),
+            "/requestParameters/functionName",
+            json!(name),
+        )
+    };
     vec![
         case("IPv6 source", address("2001:db8::10"), true),
-        case("hostname source", address("cloudformation.amazonaws.com"), true),
+        case(
+            "hostname source",
+            address("cloudformation.amazonaws.com"),
+            true,
+        ),
         case("AWS Internal source", address("AWS Internal"), true),
-        case("function name with qualifier", function("billing-export:3"), true),
+        case(
+            "function name with qualifier",
+            function("billing-export:3"),
+            true,
+        ),
         case(
             "function full ARN",
             function("arn:aws:lambda:us-east-1:111122223333:function:billing-export"),
             true,
         ),
-        case("function partial ARN", function("111122223333:function:billing-export"), true),
+        case(
+            "function partial ARN",
+            function("111122223333:function:billing-export"),
+            true,
+        ),
         case(
             "separate qualifier",
             with(
@@ -414,16 +582,26 @@ fn semantics_table() {
     for case in &cases {
         let alerted = verdict_of(&rule, &case.event).unwrap_or(false);
         if alerted != case.alerts {
-            failures.push(format!("{}: expected alert={}, got {}", case.name, case.alerts, alerted));
+            failures.push(format!(
+                "{}: expected alert={}, got {}",
+                case.name, case.alerts, alerted
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn unicode_escaped_event_name_alerts() {
     let rule = Rule::bundled();
-    let text = base_record().to_string().replace("DeleteFunction20150331", "Delete\\u0046unction20150331");
+    let text = base_record()
+        .to_string()
+        .replace("DeleteFunction20150331", "Delete\\u0046unction20150331");
     assert!(text.contains("\\u0046"));
     let now = Timestamp::parse(PROCESSING_TIME).unwrap();
     assert!(evaluate_stateless(&rule, &text, now).unwrap().is_some());
@@ -435,12 +613,22 @@ fn quoted_wildcard_is_literal() {
         "event.action: (DeleteFunction or DeleteFunction20*)",
         "event.action: (DeleteFunction or \"DeleteFunction20*\")",
     );
-    assert_ne!(toml, rule_core::rule::BUNDLED_RULE_TOML, "the query text changed");
+    assert_ne!(
+        toml,
+        rule_core::rule::BUNDLED_RULE_TOML,
+        "the query text changed"
+    );
     let rule = Rule::from_toml(&toml).expect("the quoted query parses");
     let suffixed = base_record();
     let literal = with(base_record(), "/eventName", json!("DeleteFunction20*"));
-    assert!(run(&rule, &suffixed).is_none(), "a quoted asterisk is not a wildcard");
-    assert!(run(&rule, &literal).is_some(), "a quoted asterisk matches itself");
+    assert!(
+        run(&rule, &suffixed).is_none(),
+        "a quoted asterisk is not a wildcard"
+    );
+    assert!(
+        run(&rule, &literal).is_some(),
+        "a quoted asterisk matches itself"
+    );
 }
 
 fn document(alert: &Alert) -> Value {
@@ -448,7 +636,8 @@ fn document(alert: &Alert) -> Value {
 }
 
 fn field<'a>(document: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(document, |value, key| value.get(key))
+    path.split('.')
+        .try_fold(document, |value, key| value.get(key))
 }
 
 #[test]
@@ -459,20 +648,41 @@ fn alert_for_iam_user_from_ip() {
         alert.reason,
         "event with source 192.0.2.10 by ops-user created low alert AWS Lambda Function Deletion."
     );
-    assert_eq!(alert.original_time.as_deref(), Some("2026-01-02T03:00:00.000Z"));
+    assert_eq!(
+        alert.original_time.as_deref(),
+        Some("2026-01-02T03:00:00.000Z")
+    );
     assert_eq!(field(&doc, "@timestamp"), Some(&json!(PROCESSING_TIME)));
     assert_eq!(field(&doc, "event.kind"), Some(&json!("signal")));
-    assert_eq!(field(&doc, "kibana.alert.original_event.kind"), Some(&json!("event")));
-    assert_eq!(field(&doc, "kibana.alert.original_event.action"), Some(&json!("DeleteFunction20150331")));
+    assert_eq!(
+        field(&doc, "kibana.alert.original_event.kind"),
+        Some(&json!("event"))
+    );
+    assert_eq!(
+        field(&doc, "kibana.alert.original_event.action"),
+        Some(&json!("DeleteFunction20150331"))
+    );
     assert_eq!(field(&doc, "kibana.alert.severity"), Some(&json!("low")));
     assert_eq!(field(&doc, "kibana.alert.risk_score"), Some(&json!(21)));
     assert_eq!(field(&doc, "kibana.alert.depth"), Some(&json!(1)));
     assert_eq!(field(&doc, "kibana.alert.status"), Some(&json!("active")));
-    assert_eq!(field(&doc, "kibana.alert.workflow_status"), Some(&json!("open")));
-    assert_eq!(field(&doc, "kibana.alert.rule.rule_id"), Some(&json!("bb3ac0e3-2c9c-4069-a26d-75ca6a6e547b")));
-    assert_eq!(field(&doc, "kibana.alert.rule.name"), Some(&json!("AWS Lambda Function Deletion")));
+    assert_eq!(
+        field(&doc, "kibana.alert.workflow_status"),
+        Some(&json!("open"))
+    );
+    assert_eq!(
+        field(&doc, "kibana.alert.rule.rule_id"),
+        Some(&json!("bb3ac0e3-2c9c-4069-a26d-75ca6a6e547b"))
+    );
+    assert_eq!(
+        field(&doc, "kibana.alert.rule.name"),
+        Some(&json!("AWS Lambda Function Deletion"))
+    );
     assert_eq!(field(&doc, "kibana.alert.uuid"), Some(&json!(alert.uuid)));
-    assert_eq!(field(&doc, "cloud.account.id"), Some(&json!("111122223333")));
+    assert_eq!(
+        field(&doc, "cloud.account.id"),
+        Some(&json!("111122223333"))
+    );
     assert_eq!(field(&doc, "cloud.region"), Some(&json!("us-east-1")));
     assert_eq!(field(&doc, "source.ip"), Some(&json!("192.0.2.10")));
     assert_eq!(field(&doc, "user.name"), Some(&json!("ops-user")));
@@ -487,16 +697,26 @@ fn alert_uuid_hashes_rule_and_event_id() {
     use sha2::{Digest, Sha256};
     let alert = run(&Rule::bundled(), &base_record()).expect("an alert");
     let input = "bb3ac0e3-2c9c-4069-a26d-75ca6a6e547b:9a8b7c6d-0000-4000-8000-000000000001";
-    let expected: String = Sha256::digest(input.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let expected: String = Sha256::digest(input.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     assert_eq!(alert.uuid, expected);
 }
 
 #[test]
 fn reason_forms() {
     let rule = Rule::bundled();
-    let hostname = with(base_record(), "/sourceIPAddress", json!("cloudformation.amazonaws.com"));
+    let hostname = with(
+        base_record(),
+        "/sourceIPAddress",
+        json!("cloudformation.amazonaws.com"),
+    );
     let by_user_only = run(&rule, &hostname).expect("an alert");
-    assert_eq!(by_user_only.reason, "event by ops-user created low alert AWS Lambda Function Deletion.");
+    assert_eq!(
+        by_user_only.reason,
+        "event by ops-user created low alert AWS Lambda Function Deletion."
+    );
 
     let service = with(
         identity(json!({ "type": "AWSService", "invokedBy": "cloudformation.amazonaws.com" })),
@@ -504,7 +724,10 @@ fn reason_forms() {
         json!("cloudformation.amazonaws.com"),
     );
     let bare = run(&rule, &service).expect("an alert");
-    assert_eq!(bare.reason, "event created low alert AWS Lambda Function Deletion.");
+    assert_eq!(
+        bare.reason,
+        "event created low alert AWS Lambda Function Deletion."
+    );
 
     let assumed = identity(json!({
         "type": "AssumedRole",
