@@ -2,7 +2,8 @@
 //!
 //! A value that starts and ends in one chunk is never copied: its bytes are sliced from the
 //! chunk. Only a value that crosses a chunk boundary is copied into the capture's buffer, and
-//! only up to the limit; past it the capture records that it overflowed and drops the bytes.
+//! only up to the limit. Past the limit, the capture records that it overflowed and drops the
+//! bytes.
 
 /// The bytes of the current event, up to a limit.
 #[derive(Debug)]
@@ -55,7 +56,7 @@ impl Capture {
         self.closed = true;
     }
 
-    /// The captured bytes of the closed value, or `None` when it exceeded the limit.
+    /// Returns the captured bytes of the closed value, or `None` when it exceeded the limit.
     pub(crate) fn bytes<'a>(&'a mut self, chunk: &'a [u8]) -> Option<&'a [u8]> {
         if self.state != State::Open {
             return None;
@@ -79,7 +80,7 @@ impl Capture {
         self.buf.clear();
     }
 
-    /// Copies what the current chunk holds of the value before the reader discards the chunk.
+    /// Copies the value's bytes in the current chunk before the reader discards the chunk.
     pub(crate) fn save(&mut self, chunk: &[u8]) {
         let end = match self.end {
             Some(end) => Some(end),

@@ -27,7 +27,7 @@ pub(crate) enum ContainerKind {
 }
 
 impl ContainerKind {
-    /// The key as it appears in the document, used in labels.
+    /// Returns the key as it appears in the document, used in labels.
     pub(crate) fn key(self) -> &'static str {
         match self {
             ContainerKind::Records => "Records",
@@ -36,7 +36,7 @@ impl ContainerKind {
         }
     }
 
-    /// The word for one element, used in messages.
+    /// Returns the word for one element, used in messages.
     pub(crate) fn element_noun(self) -> &'static str {
         match self {
             ContainerKind::Records => "record",
@@ -71,7 +71,7 @@ pub(crate) fn classify_key(raw: &[u8], containers: Containers) -> Key {
     }
 }
 
-/// Whether the raw bytes of a `messageType` value name a control message.
+/// Returns whether the raw bytes of a `messageType` value name a control message.
 pub(crate) fn is_control_message(raw: &[u8]) -> bool {
     const CONTROL: &str = "CONTROL_MESSAGE";
     if raw.contains(&b'\\') {

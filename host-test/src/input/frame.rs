@@ -22,7 +22,7 @@ pub(crate) enum Frame {
 }
 
 impl Frame {
-    /// The frame a new bracket opens.
+    /// Returns the frame a new bracket opens.
     pub(crate) fn open(bracket: u8) -> Self {
         if bracket == b'{' {
             Frame::ObjectKeyOrClose
@@ -42,7 +42,7 @@ impl Frame {
         matches!(self, Frame::ObjectKeyOrClose | Frame::ObjectKey)
     }
 
-    /// Whether `closer` (`}` or `]`) may end this frame here.
+    /// Returns whether `closer` (`}` or `]`) may end this frame here.
     pub(crate) fn accepts_close(self, closer: u8) -> bool {
         match closer {
             b'}' => matches!(self, Frame::ObjectKeyOrClose | Frame::ObjectCommaOrClose),
@@ -50,7 +50,7 @@ impl Frame {
         }
     }
 
-    /// The state after a value (or a key, for objects) has started in this frame.
+    /// Returns the state after a value has started in this frame.
     pub(crate) fn after_value(self) -> Self {
         if self.is_object() {
             Frame::ObjectCommaOrClose
@@ -59,7 +59,7 @@ impl Frame {
         }
     }
 
-    /// The state after a `,`, or `None` when a comma is not allowed here.
+    /// Returns the state after a `,`, or `None` when a comma is not allowed here.
     pub(crate) fn after_comma(self) -> Option<Self> {
         match self {
             Frame::ObjectCommaOrClose => Some(Frame::ObjectKey),
@@ -79,12 +79,12 @@ impl Frame {
         )
     }
 
-    /// The JSON type of the open value, for messages.
+    /// Returns the JSON type of the open value, for messages.
     pub(crate) fn type_name(self) -> &'static str {
         if self.is_object() { "object" } else { "array" }
     }
 
-    /// What the grammar expects here, for messages.
+    /// Returns the tokens the grammar expects here, for messages.
     pub(crate) fn expected(self) -> &'static str {
         match self {
             Frame::ObjectKeyOrClose => "a string key or `}`",
@@ -113,7 +113,7 @@ pub(crate) static SCALAR_BYTE: [bool; 256] = {
     table
 };
 
-/// The JSON type a value starting with `byte` has, for messages about container elements.
+/// Returns the JSON type of a value that starts with `byte`, for messages about elements.
 pub(crate) fn type_of_first_byte(byte: u8) -> &'static str {
     match byte {
         b'{' => "object",

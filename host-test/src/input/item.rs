@@ -1,9 +1,9 @@
-//! What the reader yields: one item per event, skip or input error, each with its origin.
+//! The reader's output: one item per event, skip or input error, each with its origin.
 
 use std::fmt;
 use std::sync::Arc;
 
-/// Where an item came from.
+/// The place in the input an item comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     /// The path as given on the command line or found by the directory walk; `-` for
@@ -14,7 +14,7 @@ pub struct Origin {
     pub line: u64,
     /// The 0-based offset of the item's first byte in the decompressed stream, when known.
     pub byte_offset: Option<u64>,
-    /// The element of a container document; `None` for a value that stands alone.
+    /// The element of a container document; `None` for a top-level value.
     pub label: Option<Label>,
 }
 
@@ -91,7 +91,7 @@ pub enum InputErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {
     pub kind: InputErrorKind,
-    /// What is wrong, where (a byte offset where known) and what to do; without the origin.
+    /// The problem, its place (a byte offset where known) and the fix, without the origin.
     pub message: String,
 }
 
@@ -115,14 +115,14 @@ impl std::error::Error for InputError {}
 /// The kind of [`Payload::Skipped`] for a CloudWatch Logs control message.
 pub const CLOUDWATCH_CONTROL_MESSAGE: &str = "cloudwatch-control-message";
 
-/// What one item carries.
+/// The content of one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
     /// The JSON text of one event, valid UTF-8 without NUL bytes, at most the maximum event
     /// size long. The reader checks only its structure: invalid tokens are left to the
     /// component.
     Event(String),
-    /// Input that holds no event and is counted as skipped; the kind, such as
+    /// Input that contains no event and is counted as skipped; the kind, such as
     /// `cloudwatch-control-message`.
     Skipped(&'static str),
     /// Input the reader rejected; counted as one event and one error.

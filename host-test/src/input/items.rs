@@ -55,11 +55,11 @@ impl Items {
                     queue: VecDeque::new(),
                 }
             }
-            Err(error) => Self::failed(path, options, 1, error),
+            Err(error) => Self::failed(path, options, 0, error),
         }
     }
 
-    /// An iterator that yields one error item and ends.
+    /// Creates an iterator that yields one error item and ends.
     pub(crate) fn failed(
         path: Arc<str>,
         options: &ReaderOptions,

@@ -43,8 +43,8 @@
 //! # NDJSON and multi-line documents
 //!
 //! A source's first top-level value decides how line breaks are read. If it ends on the line
-//! where it starts, the source is NDJSON: every value must end on its line, and a line that
-//! ends inside a value is an error (the line is incomplete) while the next line is read
+//! where it starts, the source is NDJSON: every value must end on its line. A line that ends
+//! inside a value is then an error (the line is incomplete), and the next line is read
 //! normally. If the first value spans lines, values may span lines, as pretty-printed
 //! documents do. Either way, several values may follow each other on a line
 //! (`{...}{...}`, as Firehose writes them), but a value followed on its line by anything

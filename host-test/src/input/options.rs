@@ -3,14 +3,14 @@
 /// The default maximum event size: 1 MiB, four times CloudTrail's own 256 KB cap on an event.
 pub const DEFAULT_MAX_EVENT_BYTES: usize = 1 << 20;
 
-/// How the reader splits and bounds its input.
+/// Settings for splitting and bounding the reader's input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReaderOptions {
     /// The largest event, in bytes of JSON text, the reader buffers. A larger line or
     /// container element becomes one `TooLarge` error; the reader skips it without holding
     /// it in memory.
     pub max_event_bytes: usize,
-    /// Which container documents are split into their elements.
+    /// The container documents split into their elements.
     pub containers: Containers,
 }
 
@@ -36,7 +36,7 @@ pub struct Containers {
 }
 
 impl Containers {
-    /// Splits every container the reader knows.
+    /// Splits every container the reader recognises.
     pub const ALL: Self = Self {
         records: true,
         lookup_events: true,

@@ -30,7 +30,7 @@ enum SourceKind {
 }
 
 impl Source {
-    /// Standard input, named `-`.
+    /// Creates the source for standard input, named `-`.
     pub fn stdin() -> Self {
         Self {
             name: Arc::from(STDIN_NAME),
@@ -38,8 +38,8 @@ impl Source {
         }
     }
 
-    /// A file, opened when it is read. Anything that can be opened and read is accepted,
-    /// including a FIFO or `/dev/stdin`.
+    /// Creates a source for a file, opened when it is read. Anything that can be opened and
+    /// read is accepted, including a FIFO or `/dev/stdin`.
     pub fn file(path: impl Into<PathBuf>) -> Self {
         let path = path.into();
         Self {
@@ -55,7 +55,7 @@ impl Source {
         }
     }
 
-    /// The name origins carry: the path as given or found, or `-`.
+    /// Returns the name origins carry: the path as given or found, or `-`.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -78,7 +78,7 @@ impl Source {
 ///
 /// `-` is standard input, and no path at all means standard input alone. A directory is
 /// walked recursively, following symbolic links, with the entries of each directory sorted
-/// by file name; every regular file in it is a source. A path that does not exist or cannot
+/// by file name. Every regular file in it is a source. A path that does not exist or cannot
 /// be read, a broken symbolic link, and an entry of a directory that is not a regular file
 /// (a FIFO, socket or device, which could block or never end) each become a source that
 /// yields one error, and the walk goes on. A path named directly may be any readable file,
@@ -95,7 +95,7 @@ where
     paths.into_iter().flat_map(expand)
 }
 
-/// The sources one command-line path stands for.
+/// Expands one command-line path into its sources.
 fn expand(path: PathBuf) -> Box<dyn Iterator<Item = Source>> {
     if path.as_os_str() == STDIN_NAME {
         return Box::new(std::iter::once(Source::stdin()));

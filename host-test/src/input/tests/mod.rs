@@ -2,6 +2,7 @@
 
 mod containers;
 mod gzip;
+mod large;
 mod multiline;
 mod ndjson;
 mod walk;
@@ -105,7 +106,7 @@ fn read_seen_with(bytes: &[u8], options: &ReaderOptions) -> Vec<Seen> {
     read_with(bytes, options).iter().map(seen).collect()
 }
 
-/// The message of the only error among `items`.
+/// Returns the message of the only error among `items`.
 fn only_error_message(items: &[InputItem]) -> String {
     let messages: Vec<&str> = items
         .iter()

@@ -312,8 +312,8 @@ fn missing_colon_is_error() {
 
 #[test]
 fn utf16_input_is_rejected() {
-    let items = read_seen(b"\xFF\xFE{\0\"\0a\0\"\0:\01\0}\0\n\0");
-    assert_eq!(items, [error(1, UnsupportedEncoding)]);
+    let items = read_seen(b"\xFF\xFE{\x00\"\x00a\x00\"\x00:\x001\x00}\x00\n\x00");
+    assert_eq!(items, [error(0, UnsupportedEncoding)]);
 }
 
 #[test]

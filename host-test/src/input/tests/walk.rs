@@ -74,7 +74,7 @@ fn paths_keep_command_line_order() {
 }
 
 #[test]
-fn missing_path_is_one_error_and_walk_goes_on() {
+fn missing_path_is_one_error() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.json");
     let present = dir.path().join("present.json");

@@ -1,25 +1,26 @@
 //! The incremental JSON scanner: splits a byte stream into top-level values and container
 //! elements, checks their structure and turns each into an [`InputItem`].
 //!
-//! The scanner sees the stream one chunk at a time and keeps no more of it than the event it is
+//! The scanner reads the stream one chunk at a time and keeps no more of it than the event it is
 //! collecting. It checks the JSON grammar of brackets, strings, commas and colons, which is
 //! what finding the end of a value and recovering from damage needs; scalar tokens (numbers,
 //! literals) and escapes are left to the JSON parser that reads each event.
 
+mod emit;
+mod recovery;
+
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use memchr::{memchr, memchr3};
+use memchr::memchr3;
 
 use super::capture::{Capture, ShortString};
 use super::document::{self, ContainerKind, Key};
-use super::frame::{self, Frame, SCALAR_BYTE};
-use super::item::{
-    CLOUDWATCH_CONTROL_MESSAGE, InputError, InputErrorKind, InputItem, Label, Origin, Payload,
-};
+use super::frame::{Frame, SCALAR_BYTE};
+use super::item::{CLOUDWATCH_CONTROL_MESSAGE, InputItem, Label, Origin, Payload};
 use super::options::ReaderOptions;
 
-/// How line breaks relate to values; see the module documentation of `input`.
+/// The relation of line breaks to values, described in the module documentation of `input`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LineMode {
     /// No top-level value has ended yet.
@@ -30,7 +31,7 @@ enum LineMode {
     MultiLine,
 }
 
-/// Where the scanner is relative to top-level values.
+/// The scanner's position relative to top-level values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Top {
     /// Between values: blank space and line breaks.
@@ -45,7 +46,7 @@ enum Top {
     Done,
 }
 
-/// What the string being scanned is.
+/// The role of the string being scanned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StringRole {
     /// A value.
@@ -65,7 +66,7 @@ struct Position {
     offset: u64,
 }
 
-/// What the scanner has learned about the current top-level object.
+/// The facts the scanner has collected about the current top-level object.
 #[derive(Debug, Default)]
 struct Document {
     /// The last key read at depth 1.
@@ -184,37 +185,6 @@ impl Scanner {
             Top::Value => out.push_back(self.truncated_error()),
             Top::Between | Top::Resync | Top::Done => {}
         }
-        self.top = Top::Done;
-    }
-
-    /// Ends the stream after a read error: the items read so far stay, and the rest of the
-    /// input becomes one error.
-    pub(crate) fn fail_read(
-        &mut self,
-        error: &std::io::Error,
-        gzip: bool,
-        out: &mut VecDeque<InputItem>,
-    ) {
-        if self.top == Top::After {
-            self.emit_pending(&[], out);
-        }
-
-        let (kind, what) = if gzip {
-            (InputErrorKind::Gzip, "invalid gzip data")
-        } else {
-            (InputErrorKind::Unreadable, "reading failed")
-        };
-        let message = format!(
-            "{what} after {} bytes of input: {error}; the rest of the input was skipped",
-            self.base
-        );
-        let origin = match self.top {
-            Top::Value => self.open_origin(),
-            _ => self.position_origin(self.base),
-        };
-        out.push_back(error_item(origin, kind, message));
-
-        self.reset_value();
         self.top = Top::Done;
     }
 
@@ -389,10 +359,11 @@ impl Scanner {
             }
             Some(frame) if frame.accepts_value() => {
                 *frame = frame.after_value();
-                if depth == 1 && bracket == b'[' {
-                    if let Some(Key::Container(kind)) = self.document.key {
-                        return self.open_container(kind, i, out);
-                    }
+                if depth == 1
+                    && bracket == b'['
+                    && let Some(Key::Container(kind)) = self.document.key
+                {
+                    return self.open_container(kind, i, out);
                 }
                 if depth == 2 && self.document.container.is_some() {
                     self.begin_element(i, bracket);
@@ -542,86 +513,8 @@ impl Scanner {
         }
     }
 
-    fn end_element(&mut self, chunk: &[u8], end: usize, out: &mut VecDeque<InputItem>) {
-        let Some(element) = self.element.take() else {
-            return;
-        };
-        if self.document.skip_elements {
-            return;
-        }
-
-        let label = Label {
-            container: element.kind.key(),
-            index: element.index,
-        };
-        let origin = self.origin_at(element.start, Some(label));
-        if element.first_byte != b'{' {
-            let found = frame::type_of_first_byte(element.first_byte);
-            let message = format!("expected a JSON object, found {found}");
-            out.push_back(error_item(origin, InputErrorKind::NotAnObject, message));
-            return;
-        }
-
-        self.capture.close(end);
-        let size = self.base + end as u64 - element.start.offset;
-        let item = match self.capture.bytes(chunk) {
-            Some(bytes) if element.kind == ContainerKind::LogEvents => {
-                log_event_item(origin, bytes)
-            }
-            Some(bytes) => event_item(origin, bytes),
-            None => self.too_large_item(origin, element.kind.element_noun(), size),
-        };
-        out.push_back(item);
-        self.capture.reset();
-    }
-
-    /// Emits the top-level value that has ended, once the rest of its line is known to be blank.
-    fn emit_pending(&mut self, chunk: &[u8], out: &mut VecDeque<InputItem>) {
-        if !std::mem::take(&mut self.pending) {
-            return;
-        }
-
-        let origin = self.origin_at(self.value, None);
-        let size = self.value_end - self.value.offset;
-        let item = match self.capture.bytes(chunk) {
-            Some(bytes) => event_item(origin, bytes),
-            None => self.too_large_item(origin, "JSON value", size),
-        };
-        out.push_back(item);
-        self.capture.reset();
-    }
-
-    /// Skips damaged input after an error; see the module documentation of `input`.
-    fn resync(&mut self, chunk: &[u8], mut i: usize) -> usize {
-        loop {
-            let at_value_start = matches!(chunk.get(i), Some(b'{' | b'['));
-            if self.mode != LineMode::Ndjson && at_value_start && self.at_line_start(chunk, i) {
-                self.top = Top::Between;
-                return i;
-            }
-
-            let Some(found) = memchr(b'\n', &chunk[i..]) else {
-                return chunk.len();
-            };
-            self.line += 1;
-            i += found + 1;
-            if self.mode == LineMode::Ndjson {
-                self.top = Top::Between;
-                return i;
-            }
-        }
-    }
-
-    fn at_line_start(&self, chunk: &[u8], i: usize) -> bool {
-        if i == 0 {
-            self.chunk_starts_line
-        } else {
-            chunk[i - 1] == b'\n'
-        }
-    }
-
-    /// The deepest nesting the scanner follows: a deeper value is larger than the maximum
-    /// event size, so following it would only grow the stack.
+    /// Returns the deepest nesting the scanner follows. A deeper value is larger than the
+    /// maximum event size, so following it would only grow the stack.
     fn max_depth(&self) -> usize {
         self.options.max_event_bytes.max(64)
     }
@@ -657,7 +550,7 @@ impl Scanner {
         )
     }
 
-    /// The origin of the open element, else of the open top-level value.
+    /// Returns the origin of the open element, else of the open top-level value.
     fn open_origin(&self) -> Origin {
         match self.element {
             Some(element) => {
@@ -669,224 +562,5 @@ impl Scanner {
             }
             None => self.origin_at(self.value, None),
         }
-    }
-
-    fn too_large_item(&self, origin: Origin, what: &str, size: u64) -> InputItem {
-        let limit = self.options.max_event_bytes;
-        let message = format!(
-            "the {what} is {size} bytes, larger than the maximum event size of {limit} bytes; \
-             raise the maximum event size to read it"
-        );
-        error_item(origin, InputErrorKind::TooLarge, message)
-    }
-
-    fn truncated_error(&self) -> InputItem {
-        let inside = if self.in_string {
-            "a string"
-        } else {
-            match self.stack.last() {
-                Some(frame) if frame.is_object() => "an object",
-                _ => "an array",
-            }
-        };
-
-        let message = match self.element {
-            Some(element) => format!(
-                "the input ends inside this {} (inside {inside}); the file may be truncated",
-                element.kind.element_noun()
-            ),
-            None if self.value.line == self.line => format!(
-                "the last line is incomplete: it ends inside {inside}; the file may be truncated"
-            ),
-            None => format!(
-                "the input ends at line {} inside the JSON value that starts here (inside \
-                 {inside}); the file may be truncated",
-                self.line
-            ),
-        };
-        error_item(self.open_origin(), InputErrorKind::Truncated, message)
-    }
-}
-
-/// Error reporting and recovery.
-impl Scanner {
-    /// Reports an error at index `i` and returns where reading resumes.
-    ///
-    /// `describe` receives the location (`at byte offset N`, with the line when it differs
-    /// from the origin's) and returns the message. The error takes the origin of the element
-    /// or top-level value it breaks, or of the byte itself outside any value. That value is
-    /// abandoned and the scanner skips ahead as the module documentation of `input` describes.
-    fn fail(
-        &mut self,
-        i: usize,
-        kind: InputErrorKind,
-        describe: impl FnOnce(&str) -> String,
-        out: &mut VecDeque<InputItem>,
-    ) -> usize {
-        let offset = self.base + i as u64;
-        let origin = match self.top {
-            Top::Value | Top::After => self.open_origin(),
-            _ => self.position_origin(offset),
-        };
-        let location = if origin.line == self.line {
-            format!("at byte offset {offset}")
-        } else {
-            format!("at line {}, byte offset {offset}", self.line)
-        };
-        let context = match (self.element, self.document.container) {
-            (None, Some(kind)) => format!("in the {} array: ", kind.key()),
-            _ => String::new(),
-        };
-        let message = format!("{context}{}", describe(&location));
-        out.push_back(error_item(origin, kind, message));
-
-        self.reset_value();
-        self.top = Top::Resync;
-        i
-    }
-
-    fn fail_expected(
-        &mut self,
-        chunk: &[u8],
-        i: usize,
-        frame: Frame,
-        out: &mut VecDeque<InputItem>,
-    ) -> usize {
-        if chunk[i] == 0 {
-            return self.fail_nul(i, out);
-        }
-        let found = frame::describe_byte(chunk[i]);
-        let expected = frame.expected();
-        let describe = |at: &str| format!("invalid JSON: expected {expected}, found {found} {at}");
-        self.fail(i, InputErrorKind::Syntax, describe, out)
-    }
-
-    fn fail_after_value(&mut self, chunk: &[u8], i: usize, out: &mut VecDeque<InputItem>) -> usize {
-        let what = if self.document.split {
-            "document"
-        } else {
-            "JSON value"
-        };
-        let found = frame::describe_byte(chunk[i]);
-        let describe = |at: &str| {
-            format!("unexpected {found} {at} after the end of the {what}; a line holds one value")
-        };
-        self.fail(i, InputErrorKind::Syntax, describe, out)
-    }
-
-    fn fail_outside_value(
-        &mut self,
-        chunk: &[u8],
-        i: usize,
-        out: &mut VecDeque<InputItem>,
-    ) -> usize {
-        let found = frame::describe_byte(chunk[i]);
-        let describe = |at: &str| format!("unexpected {found} {at} outside any JSON value");
-        self.fail(i, InputErrorKind::Syntax, describe, out)
-    }
-
-    fn fail_nul(&mut self, i: usize, out: &mut VecDeque<InputItem>) -> usize {
-        let describe = |at: &str| {
-            format!(
-                "NUL byte {at}; JSON text cannot contain NUL bytes (is the input UTF-16 or binary?)"
-            )
-        };
-        self.fail(i, InputErrorKind::NulByte, describe, out)
-    }
-
-    fn fail_line_break_in_string(&mut self, i: usize, out: &mut VecDeque<InputItem>) -> usize {
-        let describe = |at: &str| {
-            format!("invalid JSON: line break inside a string {at}; the line may be truncated")
-        };
-        self.fail(i, InputErrorKind::Syntax, describe, out)
-    }
-
-    fn fail_line_ends_inside(&mut self, i: usize, out: &mut VecDeque<InputItem>) -> usize {
-        let inside = self.stack.last().map_or("value", |frame| frame.type_name());
-        let describe = |at: &str| {
-            format!(
-                "the line ends inside a JSON {inside} {at}; the line may be truncated (this \
-                 input is read as one JSON value per line because its first value ends on the \
-                 line where it starts)"
-            )
-        };
-        self.fail(i, InputErrorKind::Truncated, describe, out)
-    }
-
-    fn fail_too_deep(&mut self, i: usize, out: &mut VecDeque<InputItem>) -> usize {
-        let depth = self.max_depth();
-        let describe = |at: &str| {
-            format!(
-                "the JSON value is nested more than {depth} levels deep {at}, so it is larger \
-                 than the maximum event size"
-            )
-        };
-        self.fail(i, InputErrorKind::TooLarge, describe, out)
-    }
-}
-
-fn error_item(origin: Origin, kind: InputErrorKind, message: String) -> InputItem {
-    InputItem {
-        origin,
-        payload: Payload::Error(InputError::new(kind, message)),
-    }
-}
-
-/// Turns the bytes of one event into an event, or an error when they are not UTF-8 text
-/// without NUL bytes.
-fn event_item(origin: Origin, bytes: &[u8]) -> InputItem {
-    let start = origin.byte_offset.unwrap_or(0);
-    if let Some(position) = memchr(0, bytes) {
-        let message = format!(
-            "the event contains a NUL byte at byte offset {}, which JSON text cannot contain \
-             (is the input UTF-16 or binary?)",
-            start + position as u64
-        );
-        return error_item(origin, InputErrorKind::NulByte, message);
-    }
-
-    match std::str::from_utf8(bytes) {
-        Ok(text) => InputItem {
-            origin,
-            payload: Payload::Event(text.to_owned()),
-        },
-        Err(error) => {
-            let message = format!(
-                "invalid UTF-8 at byte offset {}; the input must be UTF-8 (convert it, for \
-                 example with iconv)",
-                start + error.valid_up_to() as u64
-            );
-            error_item(origin, InputErrorKind::InvalidUtf8, message)
-        }
-    }
-}
-
-/// Turns a CloudWatch Logs log event into the event its `message` holds.
-fn log_event_item(origin: Origin, bytes: &[u8]) -> InputItem {
-    let checked = event_item(origin, bytes);
-    let Payload::Event(text) = &checked.payload else {
-        return checked;
-    };
-
-    match document::log_event_message(text.as_bytes()) {
-        Ok(message) if message.contains('\0') => {
-            let error = InputError::new(
-                InputErrorKind::NulByte,
-                "the log event's message contains a NUL character (\\u0000), which the event's \
-                 JSON text cannot contain",
-            );
-            InputItem {
-                origin: checked.origin,
-                payload: Payload::Error(error),
-            }
-        }
-        Ok(message) => InputItem {
-            origin: checked.origin,
-            payload: Payload::Event(message),
-        },
-        Err(error) => InputItem {
-            origin: checked.origin,
-            payload: Payload::Error(error),
-        },
     }
 }

@@ -1,0 +1,232 @@
+//! Error reporting and recovery: each structural error becomes one item, and the scanner
+//! skips ahead to where reading can resume.
+
+use std::collections::VecDeque;
+
+use memchr::memchr;
+
+use super::emit::error_item;
+use super::{LineMode, Scanner, Top};
+use crate::input::frame::{self, Frame};
+use crate::input::item::{InputErrorKind, InputItem};
+
+impl Scanner {
+    /// Ends the stream after a read error: the items read so far stay, and the rest of the
+    /// input becomes one error.
+    pub(crate) fn fail_read(
+        &mut self,
+        error: &std::io::Error,
+        gzip: bool,
+        out: &mut VecDeque<InputItem>,
+    ) {
+        if self.top == Top::After {
+            self.emit_pending(&[], out);
+        }
+
+        let (kind, message) = if gzip {
+            let message = format!(
+                "invalid gzip data after {} bytes of decompressed text: {error}; the rest of the \
+                 input was skipped",
+                self.base
+            );
+            (InputErrorKind::Gzip, message)
+        } else {
+            let message = format!(
+                "reading failed at byte offset {}: {error}; the rest of the input was skipped",
+                self.base
+            );
+            (InputErrorKind::Unreadable, message)
+        };
+        let origin = match self.top {
+            Top::Value => self.open_origin(),
+            _ => self.position_origin(self.base),
+        };
+        out.push_back(error_item(origin, kind, message));
+
+        self.reset_value();
+        self.top = Top::Done;
+    }
+
+    /// Skips damaged input after an error; see the module documentation of `input`.
+    pub(super) fn resync(&mut self, chunk: &[u8], mut i: usize) -> usize {
+        loop {
+            let at_value_start = matches!(chunk.get(i), Some(b'{' | b'['));
+            if self.mode != LineMode::Ndjson && at_value_start && self.at_line_start(chunk, i) {
+                self.top = Top::Between;
+                return i;
+            }
+
+            let Some(found) = memchr(b'\n', &chunk[i..]) else {
+                return chunk.len();
+            };
+            self.line += 1;
+            i += found + 1;
+            if self.mode == LineMode::Ndjson {
+                self.top = Top::Between;
+                return i;
+            }
+        }
+    }
+
+    pub(super) fn at_line_start(&self, chunk: &[u8], i: usize) -> bool {
+        if i == 0 {
+            self.chunk_starts_line
+        } else {
+            chunk[i - 1] == b'\n'
+        }
+    }
+
+    pub(super) fn truncated_error(&self) -> InputItem {
+        let inside = if self.in_string {
+            "a string"
+        } else {
+            match self.stack.last() {
+                Some(frame) if frame.is_object() => "an object",
+                _ => "an array",
+            }
+        };
+
+        let message = match self.element {
+            Some(element) => format!(
+                "the input ends inside this {} (inside {inside}); the file may be truncated",
+                element.kind.element_noun()
+            ),
+            None if self.value.line == self.line => format!(
+                "the last line is incomplete: it ends inside {inside}; the file may be truncated"
+            ),
+            None => format!(
+                "the input ends at line {} inside the JSON value that starts here (inside \
+                 {inside}); the file may be truncated",
+                self.line
+            ),
+        };
+        error_item(self.open_origin(), InputErrorKind::Truncated, message)
+    }
+
+    /// Reports an error at index `i` and returns where reading resumes.
+    ///
+    /// `describe` receives the location (`at byte offset N`, with the line when it differs
+    /// from the origin's) and returns the message. The error takes the origin of the element
+    /// or top-level value it breaks, or of the byte itself outside any value. That value is
+    /// abandoned and the scanner skips ahead as the module documentation of `input` describes.
+    pub(super) fn fail(
+        &mut self,
+        i: usize,
+        kind: InputErrorKind,
+        describe: impl FnOnce(&str) -> String,
+        out: &mut VecDeque<InputItem>,
+    ) -> usize {
+        let offset = self.base + i as u64;
+        let origin = match self.top {
+            Top::Value | Top::After => self.open_origin(),
+            _ => self.position_origin(offset),
+        };
+        let location = if origin.line == self.line {
+            format!("at byte offset {offset}")
+        } else {
+            format!("at line {}, byte offset {offset}", self.line)
+        };
+        let context = match (self.element, self.document.container) {
+            (None, Some(kind)) => format!("in the {} array: ", kind.key()),
+            _ => String::new(),
+        };
+        let message = format!("{context}{}", describe(&location));
+        out.push_back(error_item(origin, kind, message));
+
+        self.reset_value();
+        self.top = Top::Resync;
+        i
+    }
+
+    pub(super) fn fail_expected(
+        &mut self,
+        chunk: &[u8],
+        i: usize,
+        frame: Frame,
+        out: &mut VecDeque<InputItem>,
+    ) -> usize {
+        if chunk[i] == 0 {
+            return self.fail_nul(i, out);
+        }
+        let found = frame::describe_byte(chunk[i]);
+        let expected = frame.expected();
+        let describe = |at: &str| format!("invalid JSON: expected {expected}, found {found} {at}");
+        self.fail(i, InputErrorKind::Syntax, describe, out)
+    }
+
+    pub(super) fn fail_after_value(
+        &mut self,
+        chunk: &[u8],
+        i: usize,
+        out: &mut VecDeque<InputItem>,
+    ) -> usize {
+        let what = if self.document.split {
+            "document"
+        } else {
+            "JSON value"
+        };
+        let found = frame::describe_byte(chunk[i]);
+        let describe = |at: &str| {
+            format!("unexpected {found} {at} after the end of the {what}; a line holds one value")
+        };
+        self.fail(i, InputErrorKind::Syntax, describe, out)
+    }
+
+    pub(super) fn fail_outside_value(
+        &mut self,
+        chunk: &[u8],
+        i: usize,
+        out: &mut VecDeque<InputItem>,
+    ) -> usize {
+        let found = frame::describe_byte(chunk[i]);
+        let describe = |at: &str| format!("unexpected {found} {at} outside any JSON value");
+        self.fail(i, InputErrorKind::Syntax, describe, out)
+    }
+
+    pub(super) fn fail_nul(&mut self, i: usize, out: &mut VecDeque<InputItem>) -> usize {
+        let describe = |at: &str| {
+            format!(
+                "NUL byte {at}; JSON text cannot contain NUL bytes (is the input UTF-16 or binary?)"
+            )
+        };
+        self.fail(i, InputErrorKind::NulByte, describe, out)
+    }
+
+    pub(super) fn fail_line_break_in_string(
+        &mut self,
+        i: usize,
+        out: &mut VecDeque<InputItem>,
+    ) -> usize {
+        let describe = |at: &str| {
+            format!("invalid JSON: line break inside a string {at}; the line may be truncated")
+        };
+        self.fail(i, InputErrorKind::Syntax, describe, out)
+    }
+
+    pub(super) fn fail_line_ends_inside(
+        &mut self,
+        i: usize,
+        out: &mut VecDeque<InputItem>,
+    ) -> usize {
+        let inside = self.stack.last().map_or("value", |frame| frame.type_name());
+        let describe = |at: &str| {
+            format!(
+                "the line ends inside a JSON {inside} {at}; the line may be truncated (this \
+                 input is read as one JSON value per line because its first value ends on the \
+                 line where it starts)"
+            )
+        };
+        self.fail(i, InputErrorKind::Truncated, describe, out)
+    }
+
+    pub(super) fn fail_too_deep(&mut self, i: usize, out: &mut VecDeque<InputItem>) -> usize {
+        let depth = self.max_depth();
+        let describe = |at: &str| {
+            format!(
+                "the JSON value is nested more than {depth} levels deep {at}, so it is larger \
+                 than the maximum event size"
+            )
+        };
+        self.fail(i, InputErrorKind::TooLarge, describe, out)
+    }
+}
