@@ -33,6 +33,9 @@ fn main() {
     declare_inputs(workspace, &manifest_dir);
     ensure_wasm_target();
 
+    let wasmtime_version = pinned_version(&manifest_dir, "wasmtime");
+    println!("cargo:rustc-env=WASMTIME_VERSION={wasmtime_version}");
+
     let target_dir = workspace.join("target").join(PROFILE);
     build_components(workspace, &target_dir);
 
@@ -58,6 +61,18 @@ fn declare_inputs(workspace: &Path, manifest_dir: &Path) {
     for input in inputs {
         println!("cargo:rerun-if-changed={}", input.display());
     }
+}
+
+/// Reads the exact version `package` is pinned to (`version = "=X.Y.Z"`) in this crate's
+/// manifest. The lock file may list several versions of it, for other crates.
+fn pinned_version(manifest_dir: &Path, package: &str) -> String {
+    let manifest =
+        fs::read_to_string(manifest_dir.join("Cargo.toml")).expect("cannot read Cargo.toml");
+    let prefix = format!("{package} = {{ version = \"=");
+    let line = manifest.lines().find_map(|line| line.strip_prefix(&prefix));
+    let line =
+        line.unwrap_or_else(|| panic!("Cargo.toml does not pin {package} with version = \"=...\""));
+    line.split('"').next().expect("a quoted version").to_owned()
 }
 
 /// Makes sure the standard library for `wasm32-wasip2` is installed. rustup does not add the

@@ -1,0 +1,6 @@
+//! Host bindings generated from the WIT contract.
+
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "detection-rule",
+});

@@ -1,0 +1,206 @@
+//! A detector running in the sandbox, restarted after every trap.
+
+use wasmtime::Store;
+use wasmtime::component::ResourceAny;
+
+use super::bindings::DetectionRule;
+use super::state::HostState;
+use super::trap::Trapped;
+use super::{ConfigError, EventError, Runtime, Stats, Verdict};
+
+/// What became of one event sent to the component.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The detector's decision.
+    Verdict(Verdict),
+    /// The detector rejected the event and stays usable.
+    Rejected(EventError),
+    /// The component trapped on this event; the host restarted it.
+    Trapped(Trapped),
+}
+
+/// A detector created from a config, with the instance it lives in.
+///
+/// When a call traps, the instance is dropped and the next call creates a fresh instance
+/// and detector with the same config. The detector's window and replay state start over
+/// then, so [`Session::restarts`] tells the caller how often that happened.
+pub struct Session<'r> {
+    runtime: &'r Runtime,
+    config: String,
+    live: Option<Live>,
+    restarts: u64,
+}
+
+/// An instance and the detector resource inside it.
+struct Live {
+    store: Store<HostState>,
+    rule: DetectionRule,
+    detector: ResourceAny,
+}
+
+impl<'r> Session<'r> {
+    /// Creates the first detector. A rejected config is returned as the component's
+    /// [`ConfigError`], a trap as [`Trapped`].
+    pub(crate) fn create(
+        runtime: &'r Runtime,
+        config: &str,
+    ) -> Result<Result<Session<'r>, ConfigError>, Trapped> {
+        let live = match Live::create(runtime, config)? {
+            Ok(live) => live,
+            Err(rejected) => return Ok(Err(rejected)),
+        };
+        let config = config.to_owned();
+        Ok(Ok(Session {
+            runtime,
+            config,
+            live: Some(live),
+            restarts: 0,
+        }))
+    }
+
+    /// How many times the instance was discarded after a trap.
+    pub fn restarts(&self) -> u64 {
+        self.restarts
+    }
+
+    /// Evaluates events in order, one outcome per event.
+    ///
+    /// The whole batch goes to the component in one call. If that call traps, the host
+    /// cannot tell which event caused it, so it restarts the component and sends the
+    /// batch's events one at a time: each event that traps again is reported as trapped,
+    /// and the others get their verdicts.
+    pub fn evaluate_batch(&mut self, events: &[String]) -> Vec<Outcome> {
+        if events.len() > 1 {
+            if let Some(outcomes) = self.try_batch(events) {
+                return outcomes;
+            }
+        }
+        events
+            .iter()
+            .map(|event| self.evaluate_one(event))
+            .collect()
+    }
+
+    /// Sends the batch in one call. Returns `None` after a trap, or when the component
+    /// returned the wrong number of results, which the host treats like a trap.
+    fn try_batch(&mut self, events: &[String]) -> Option<Vec<Outcome>> {
+        let runtime = self.runtime;
+        let live = self.live().ok()?;
+        runtime.prepare_call(&mut live.store).ok()?;
+
+        let detector = live.rule.detection_rule_rule().detector();
+        let results = detector.call_evaluate_batch(&mut live.store, live.detector, events);
+        match results {
+            Ok(results) if results.len() == events.len() => {
+                Some(results.into_iter().map(Outcome::from).collect())
+            }
+            Ok(results) => {
+                tracing::warn!(
+                    expected = events.len(),
+                    returned = results.len(),
+                    "the component returned the wrong number of verdicts; retrying one by one"
+                );
+                self.discard();
+                None
+            }
+            Err(error) => {
+                let trapped = Trapped::describe(&error, &mut live.store, &runtime.limits());
+                tracing::debug!(%trapped, events = events.len(), "batch call trapped");
+                self.discard();
+                None
+            }
+        }
+    }
+
+    /// Evaluates one event with one `evaluate` call.
+    pub fn evaluate(&mut self, event: &str) -> Outcome {
+        self.evaluate_one(event)
+    }
+
+    /// Reads the detector's counters. After a restart they count only from the restart on.
+    pub fn stats(&mut self) -> Result<Stats, Trapped> {
+        let runtime = self.runtime;
+        let live = self.live()?;
+        runtime.prepare_call(&mut live.store)?;
+
+        let detector = live.rule.detection_rule_rule().detector();
+        match detector.call_stats(&mut live.store, live.detector) {
+            Ok(stats) => Ok(stats),
+            Err(error) => {
+                let trapped = Trapped::describe(&error, &mut live.store, &runtime.limits());
+                self.discard();
+                Err(trapped)
+            }
+        }
+    }
+
+    fn evaluate_one(&mut self, event: &str) -> Outcome {
+        let runtime = self.runtime;
+        let live = match self.live() {
+            Ok(live) => live,
+            Err(trapped) => return Outcome::Trapped(trapped),
+        };
+        if let Err(trapped) = runtime.prepare_call(&mut live.store) {
+            return Outcome::Trapped(trapped);
+        }
+
+        let detector = live.rule.detection_rule_rule().detector();
+        match detector.call_evaluate(&mut live.store, live.detector, event) {
+            Ok(result) => Outcome::from(result),
+            Err(error) => {
+                let trapped = Trapped::describe(&error, &mut live.store, &runtime.limits());
+                self.discard();
+                Outcome::Trapped(trapped)
+            }
+        }
+    }
+
+    /// Returns the live instance, creating a fresh one after a trap.
+    fn live(&mut self) -> Result<&mut Live, Trapped> {
+        if self.live.is_none() {
+            let live = match Live::create(self.runtime, &self.config)? {
+                Ok(live) => live,
+                Err(ConfigError::Invalid(message)) => {
+                    let message = format!("the restarted component rejected the config: {message}");
+                    return Err(Trapped::new(message));
+                }
+            };
+            tracing::debug!(restarts = self.restarts, "restarted the component");
+            self.live = Some(live);
+        }
+        Ok(self.live.as_mut().expect("created above"))
+    }
+
+    fn discard(&mut self) {
+        self.live = None;
+        self.restarts += 1;
+    }
+}
+
+impl Live {
+    fn create(runtime: &Runtime, config: &str) -> Result<Result<Live, ConfigError>, Trapped> {
+        let (mut store, rule) = runtime.instantiate()?;
+        runtime.prepare_call(&mut store)?;
+
+        let detector = rule.detection_rule_rule().detector();
+        let created = detector.call_create(&mut store, config);
+        match created {
+            Ok(Ok(detector)) => Ok(Ok(Live {
+                store,
+                rule,
+                detector,
+            })),
+            Ok(Err(rejected)) => Ok(Err(rejected)),
+            Err(error) => Err(Trapped::describe(&error, &mut store, &runtime.limits())),
+        }
+    }
+}
+
+impl From<Result<Verdict, EventError>> for Outcome {
+    fn from(result: Result<Verdict, EventError>) -> Outcome {
+        match result {
+            Ok(verdict) => Outcome::Verdict(verdict),
+            Err(rejected) => Outcome::Rejected(rejected),
+        }
+    }
+}
