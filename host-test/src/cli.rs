@@ -1,0 +1,228 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Runs the "AWS Lambda Function Deletion" detection rule, compiled to a WebAssembly
+/// component, over CloudTrail events in a wasmtime sandbox.
+#[derive(Debug, Parser)]
+#[command(name = "rule-host", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Print only alerts and errors: no summary, no warnings.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print diagnostics on stderr; repeat for more detail. RUST_LOG overrides this.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files, directories or standard input and print one JSON alert per line.
+    Scan(ScanArgs),
+    /// Print the rule's metadata, read from the component.
+    Info(InfoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan (directories recursively, in sorted order); `-` or
+    /// nothing reads standard input. NDJSON, CloudTrail log files and gzip are recognised.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// JSON configuration document for the detector (exceptions, alert cap, replay
+    /// detection, pinned processing time). Default: `{}`, every default.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Write the counts as a JSON object to FILE. Default: no file.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+
+    /// Shape of the events; sets the config's `input_format`. Default: auto, detected per
+    /// event.
+    #[arg(long = "input", value_name = "FORMAT", value_enum)]
+    pub input_format: Option<InputFormat>,
+
+    /// Output format of the alerts.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = OutputFormat::Ndjson)]
+    pub format: OutputFormat,
+
+    /// Largest event, in bytes (suffixes KiB, MiB, GiB), the host and the component
+    /// accept. Default: the config's `max_event_bytes`, else 1MiB.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_event_bytes: Option<u64>,
+
+    #[command(flatten)]
+    pub component: ComponentArgs,
+
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub component: ComponentArgs,
+}
+
+/// Which component to run, and where its compiled form is cached.
+#[derive(Debug, Args)]
+pub struct ComponentArgs {
+    /// WebAssembly component of the detection-rule world to run. Default: the rule
+    /// component built into this binary.
+    #[arg(long, value_name = "FILE")]
+    pub component: Option<PathBuf>,
+
+    /// Directory of compiled components. Default: $XDG_CACHE_HOME/rule-host, else
+    /// ~/.cache/rule-host.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Compile the component on every run instead of using the cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+}
+
+/// Limits on each component instance and call.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Most linear memory one component instance may use (suffixes KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64MiB")]
+    pub max_memory: u64,
+
+    /// Most wall-clock time one call into the component may take, for example 500ms or
+    /// 2s. A batch of up to 256 events is one call.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
+    pub timeout: Duration,
+
+    /// Fuel (roughly, WebAssembly instructions) one call may use; a deterministic limit
+    /// for tests. Default: no fuel limit.
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+}
+
+/// The event shapes the component knows, by the names its config uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    Auto,
+    Cloudtrail,
+    Eventbridge,
+    CloudwatchLogs,
+    LookupEvents,
+    Ecs,
+    Ocsf,
+}
+
+impl InputFormat {
+    /// The value of the config's `input_format` key.
+    pub fn config_name(self) -> &'static str {
+        match self {
+            InputFormat::Auto => "auto",
+            InputFormat::Cloudtrail => "cloudtrail",
+            InputFormat::Eventbridge => "eventbridge",
+            InputFormat::CloudwatchLogs => "cloudwatch-logs",
+            InputFormat::LookupEvents => "lookup-events",
+            InputFormat::Ecs => "ecs",
+            InputFormat::Ocsf => "ocsf",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One alert document per line, as JSON.
+    Ndjson,
+}
+
+/// Parses a byte size: a number with an optional KiB, MiB or GiB suffix.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let units = [
+        ("GiB", 1u64 << 30),
+        ("MiB", 1 << 20),
+        ("KiB", 1 << 10),
+        ("", 1),
+    ];
+    let (number, unit) = units
+        .iter()
+        .find_map(|(suffix, unit)| text.strip_suffix(suffix).map(|number| (number, *unit)))
+        .expect("the empty suffix always matches");
+    let invalid = || {
+        format!(
+            "invalid size {text:?}: expected a number of bytes, or one with KiB, MiB or GiB, such as 64MiB"
+        )
+    };
+    let value: u64 = number.trim().parse().map_err(|_| invalid())?;
+    value
+        .checked_mul(unit)
+        .filter(|bytes| *bytes > 0)
+        .ok_or_else(invalid)
+}
+
+/// Parses a duration with a unit: `ms` or `s`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let invalid = || {
+        format!("invalid duration {text:?}: expected a number with ms or s, such as 500ms or 2s")
+    };
+    let duration = if let Some(millis) = text.strip_suffix("ms") {
+        Duration::from_millis(millis.trim().parse().map_err(|_| invalid())?)
+    } else if let Some(seconds) = text.strip_suffix('s') {
+        Duration::from_secs(seconds.trim().parse().map_err(|_| invalid())?)
+    } else {
+        return Err(invalid());
+    };
+    if duration.is_zero() {
+        return Err(invalid());
+    }
+    Ok(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_accepts_units() {
+        let cases = [
+            ("4096", 4096),
+            ("64MiB", 64 << 20),
+            ("2KiB", 2048),
+            ("1GiB", 1 << 30),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_size(text), Ok(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn size_rejects_garbage() {
+        for text in ["", "0", "64MB", "-1", "1.5MiB"] {
+            assert!(parse_size(text).is_err(), "{text} was accepted");
+        }
+    }
+
+    #[test]
+    fn duration_needs_unit() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("0s").is_err());
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

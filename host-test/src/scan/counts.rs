@@ -1,0 +1,62 @@
+//! The run's accounting, written by `--stats` and summed up on stderr.
+
+use serde::Serialize;
+
+/// How many events ended in each way. Every event lands in exactly one of `alerts`,
+/// `no_match`, `excepted`, `suppressed`, `duplicates`, `skipped` and `errors`;
+/// `no_match_insight` and `no_match_not_cloudtrail` are parts of `no_match`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub events: u64,
+    pub alerts: u64,
+    pub no_match: u64,
+    pub no_match_insight: u64,
+    pub no_match_not_cloudtrail: u64,
+    pub excepted: u64,
+    pub suppressed: u64,
+    pub duplicates: u64,
+    pub skipped: u64,
+    pub errors: u64,
+    /// How often the component trapped and was replaced by a fresh instance, which starts
+    /// its window and replay state over.
+    pub restarts: u64,
+}
+
+impl Counts {
+    /// The sum of the outcome counts, which equals `events` when nothing was lost.
+    pub fn outcomes(&self) -> u64 {
+        self.alerts
+            + self.no_match
+            + self.excepted
+            + self.suppressed
+            + self.duplicates
+            + self.skipped
+            + self.errors
+    }
+
+    /// Writes the one-paragraph human summary.
+    pub fn summary(&self) -> String {
+        let mut summary = format!(
+            "{} events: {} alerts, {} no match ({} insight, {} not CloudTrail), {} excepted, \
+             {} suppressed, {} duplicates, {} skipped, {} errors",
+            self.events,
+            self.alerts,
+            self.no_match,
+            self.no_match_insight,
+            self.no_match_not_cloudtrail,
+            self.excepted,
+            self.suppressed,
+            self.duplicates,
+            self.skipped,
+            self.errors,
+        );
+        if self.restarts > 0 {
+            summary.push_str(&format!(
+                "\nthe component trapped and was restarted {} times; its alert cap and replay \
+                 state started over each time",
+                self.restarts
+            ));
+        }
+        summary
+    }
+}

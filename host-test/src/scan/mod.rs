@@ -1,0 +1,176 @@
+//! The scan loop. Input items go to the component in batches, in input order. Alerts go to
+//! stdout and problems to stderr, and every event is counted exactly once.
+
+mod counts;
+mod messages;
+mod read;
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+use crate::input::{InputItem, Origin, Payload};
+use crate::runtime::{NoMatchReason, Outcome, Session, Verdict};
+
+pub use counts::Counts;
+pub use read::read_inputs;
+
+/// Most events sent to the component in one call.
+pub const DEFAULT_BATCH_EVENTS: usize = 256;
+
+/// Most bytes of event text sent in one call, so that a batch of large events stays well
+/// inside the per-call time limit.
+pub const DEFAULT_BATCH_BYTES: usize = 1 << 20;
+
+/// Writing the alerts failed, for example because stdout is a closed pipe.
+#[derive(Debug)]
+pub struct OutputError(pub io::Error);
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write the alerts to stdout: {}", self.0)
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+/// The writers a scan reports to.
+pub struct ScanOutput<'o> {
+    /// Receives one alert document per line.
+    pub alerts: &'o mut dyn Write,
+    /// Receives `PATH:LINE: error: MESSAGE` lines and warnings.
+    pub diagnostics: &'o mut dyn Write,
+}
+
+/// An item waiting for its batch to be evaluated, kept so reports come out in input order.
+enum Pending {
+    Event(Origin),
+    Done(Origin, Payload),
+}
+
+/// Runs `items` through `session` and returns the counts.
+pub fn run(
+    session: &mut Session<'_>,
+    items: impl IntoIterator<Item = InputItem>,
+    output: ScanOutput<'_>,
+) -> Result<Counts, OutputError> {
+    let mut scan = Scan {
+        session,
+        output,
+        counts: Counts::default(),
+        pending: Vec::new(),
+        events: Vec::new(),
+        event_bytes: 0,
+        warned_windows: BTreeSet::new(),
+    };
+
+    for item in items {
+        scan.push(item)?;
+    }
+    scan.flush()?;
+    scan.output.alerts.flush().map_err(OutputError)?;
+
+    scan.counts.restarts = scan.session.restarts();
+    Ok(scan.counts)
+}
+
+struct Scan<'s, 'r, 'o> {
+    session: &'s mut Session<'r>,
+    output: ScanOutput<'o>,
+    counts: Counts,
+    pending: Vec<Pending>,
+    events: Vec<String>,
+    event_bytes: usize,
+    /// Windows whose alert cap was already reported.
+    warned_windows: BTreeSet<String>,
+}
+
+impl Scan<'_, '_, '_> {
+    fn push(&mut self, item: InputItem) -> Result<(), OutputError> {
+        match item.payload {
+            Payload::Event(text) => {
+                self.event_bytes += text.len();
+                self.events.push(text);
+                self.pending.push(Pending::Event(item.origin));
+            }
+            payload => self.pending.push(Pending::Done(item.origin, payload)),
+        }
+
+        let full =
+            self.events.len() >= DEFAULT_BATCH_EVENTS || self.event_bytes >= DEFAULT_BATCH_BYTES;
+        if full { self.flush() } else { Ok(()) }
+    }
+
+    /// Evaluates the batch and reports every pending item in input order.
+    fn flush(&mut self) -> Result<(), OutputError> {
+        let events = std::mem::take(&mut self.events);
+        self.event_bytes = 0;
+        let mut outcomes = self.session.evaluate_batch(&events).into_iter();
+
+        for pending in std::mem::take(&mut self.pending) {
+            self.counts.events += 1;
+            match pending {
+                Pending::Event(origin) => {
+                    let outcome = outcomes.next().expect("one outcome per event");
+                    self.report_outcome(&origin, outcome)?;
+                }
+                Pending::Done(_, Payload::Skipped(_)) => self.counts.skipped += 1,
+                Pending::Done(origin, Payload::Error(error)) => self.report_error(&origin, &error),
+                Pending::Done(_, Payload::Event(_)) => unreachable!("events are batched"),
+            }
+        }
+        Ok(())
+    }
+
+    fn report_outcome(&mut self, origin: &Origin, outcome: Outcome) -> Result<(), OutputError> {
+        let verdict = match outcome {
+            Outcome::Verdict(verdict) => verdict,
+            Outcome::Rejected(error) => {
+                self.report_error(origin, &messages::event_error(&error));
+                return Ok(());
+            }
+            Outcome::Trapped(trapped) => {
+                self.report_error(origin, &format_args!("component trapped: {trapped}"));
+                return Ok(());
+            }
+        };
+
+        match verdict {
+            Verdict::Alert(alert) => {
+                self.counts.alerts += 1;
+                writeln!(self.output.alerts, "{}", alert.document).map_err(OutputError)?;
+            }
+            Verdict::NoMatch(reason) => {
+                self.counts.no_match += 1;
+                match reason {
+                    NoMatchReason::Insight => self.counts.no_match_insight += 1,
+                    NoMatchReason::NotCloudtrail => self.counts.no_match_not_cloudtrail += 1,
+                    NoMatchReason::Query | NoMatchReason::OwnAlert => {}
+                }
+            }
+            Verdict::Excepted(_) => self.counts.excepted += 1,
+            Verdict::Suppressed(suppression) => {
+                self.counts.suppressed += 1;
+                if self.warned_windows.insert(suppression.window_start.clone()) {
+                    self.warn(&messages::cap_reached(&suppression.window_start));
+                }
+            }
+            Verdict::Duplicate(_) => self.counts.duplicates += 1,
+            Verdict::Skipped(kind) => {
+                self.counts.skipped += 1;
+                tracing::debug!(%origin, %kind, "skipped");
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts and reports an error. A failing stderr cannot be reported anywhere, so its
+    /// write errors are ignored; the counts still reach `--stats`.
+    fn report_error(&mut self, origin: &Origin, message: &dyn std::fmt::Display) {
+        self.counts.errors += 1;
+        let _ = writeln!(self.output.diagnostics, "{}", origin.format_error(message));
+    }
+
+    fn warn(&mut self, message: &str) {
+        let _ = writeln!(self.output.diagnostics, "warning: {message}");
+    }
+}
