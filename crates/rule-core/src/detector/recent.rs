@@ -4,7 +4,9 @@
 //! event time and principal until the detector forgets times before the look-back. A copy
 //! of a remembered record is a replay, and the records of one principal make its burst.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+// Ordered maps, not HashMap: std's HashMap seeds its hasher from `wasi:random`, an import
+// the component would otherwise need for nothing but this state.
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::timestamp::Timestamp;
 
@@ -18,12 +20,12 @@ struct Sighting {
 /// Records seen within the look-back, indexed by uuid, by time and by principal.
 #[derive(Debug, Clone, Default)]
 pub(super) struct RecentDeletions {
-    by_uuid: HashMap<String, Sighting>,
+    by_uuid: BTreeMap<String, Sighting>,
     /// Every remembered record as (event time in nanoseconds, uuid), for forgetting in
     /// time order.
     by_time: BTreeSet<(i128, String)>,
     /// Records per principal, as counts by event time in nanoseconds.
-    by_principal: HashMap<String, BTreeMap<i128, u32>>,
+    by_principal: BTreeMap<String, BTreeMap<i128, u32>>,
 }
 
 impl RecentDeletions {
