@@ -26,7 +26,7 @@ impl Scanner {
         let (kind, message) = if gzip {
             let message = format!(
                 "invalid gzip data after {} bytes of decompressed text: {error}; the rest of the \
-                 input was skipped",
+                 input was skipped (the file is damaged or truncated; `gzip -t FILE` checks it)",
                 self.base
             );
             (InputErrorKind::Gzip, message)
@@ -167,7 +167,10 @@ impl Scanner {
         };
         let found = frame::describe_byte(chunk[i]);
         let describe = |at: &str| {
-            format!("unexpected {found} {at} after the end of the {what}; a line holds one value")
+            format!(
+                "unexpected {found} {at} after the end of the {what}; each line must contain \
+                 one JSON value"
+            )
         };
         self.fail(i, InputErrorKind::Syntax, describe, out)
     }
