@@ -477,14 +477,20 @@ fn render_unquoted(pieces: &[String]) -> String {
         if index > 0 {
             out.push('*');
         }
-        escape_unquoted(piece, &mut out);
+        let ends_text = index + 1 == pieces.len();
+        escape_unquoted(piece, ends_text, &mut out);
     }
     out
 }
 
-fn escape_unquoted(piece: &str, out: &mut String) {
+/// Escapes one piece of unquoted text. When the piece `ends_text`, the renderer may write a
+/// space right after it (`field < 5`, `a: x and b: y`), so a keyword at its end is escaped
+/// as if a space followed: `x or` is written `x \or`.
+fn escape_unquoted(piece: &str, ends_text: bool, out: &mut String) {
     let chars: Vec<char> = piece.chars().collect();
-    let is_space = |at: usize| matches!(chars.get(at), Some(' ' | '\u{a0}'));
+    let is_space = |at: usize| {
+        matches!(chars.get(at), Some(' ' | '\u{a0}')) || (ends_text && at == chars.len())
+    };
     let word_at = |at: usize, word: &str| {
         word.chars().enumerate().all(|(i, w)| {
             chars
