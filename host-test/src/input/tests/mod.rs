@@ -135,3 +135,11 @@ impl Read for OneByteReader {
         Ok(1)
     }
 }
+
+#[test]
+fn items_and_sources_are_send() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Items>();
+    assert_send::<super::Source>();
+    assert_send::<InputItem>();
+}
