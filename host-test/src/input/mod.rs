@@ -8,8 +8,7 @@
 //! # Encodings
 //!
 //! Gzip is recognised by its magic bytes, not the file name, so it works on standard input,
-//! and it is read as a multi-member stream, since CloudTrail and many shippers concatenate
-//! members. When the gzip data is corrupt or truncated, the items read before stay and the
+//! and it is read as a multi-member stream, since log shippers often concatenate members. When the gzip data is corrupt or truncated, the items read before stay and the
 //! rest of the source is one error that names the decompressed byte count. Corrupt data in a
 //! member is often only detected at the member's checksum, after its events were read.
 //! zstd, xz, bzip2 and zip are recognised only to reject them with a message. The text must
@@ -33,12 +32,14 @@
 //! JSON unescaping. An element that is not an object is an error
 //! (`Records[3]: expected a JSON object, found string`). Each element's origin is the line
 //! and byte offset where it starts. The rest of a container document is checked for its
-//! structure but is not an event.
+//! structure but is not an event. A top-level array is no container: `[{...}, {...}]` is one
+//! event, which the component rejects as not an object.
 //!
 //! Memory is bounded by the maximum event size ([`ReaderOptions::max_event_bytes`], 1 MiB by
-//! default) plus the read buffers, not by the size of a file: the reader keeps only the event
-//! it is collecting. A value or element larger than the maximum is one `TooLarge` error,
-//! skipped without being held in memory.
+//! default), not by the size of a file. The reader holds the event it is collecting (at most
+//! the maximum), the items completed from one 256 KiB read buffer until they are taken, and
+//! the gzip decoder's buffers. A value or element larger than the maximum is one `TooLarge`
+//! error, skipped without being held in memory.
 //!
 //! # NDJSON and multi-line documents
 //!
@@ -46,9 +47,10 @@
 //! where it starts, the source is NDJSON: every value must end on its line. A line that ends
 //! inside a value is then an error (the line is incomplete), and the next line is read
 //! normally. If the first value spans lines, values may span lines, as pretty-printed
-//! documents do. Either way, several values may follow each other on a line
-//! (`{...}{...}`, as Firehose writes them), but a value followed on its line by anything
-//! other than blank space or the start of another object or array makes that line one error.
+//! documents do. Either way, several objects or arrays may follow each other on a line
+//! (`{...}{...}`, as some delivery pipelines write them), but a value followed on its line by
+//! anything other than blank space or the start of another object or array makes that line
+//! one error.
 //!
 //! # Errors and recovery
 //!
