@@ -1,0 +1,106 @@
+//! Inputs that once broke a property the fuzz targets in `fuzz/` check, kept as data under
+//! `tests/fuzz-regressions/<target>/`, one directory per fuzz target.
+
+use std::fs;
+use std::path::PathBuf;
+
+use rule_core::kql::Query;
+use serde_json::{Map, Value, json};
+
+/// Returns the name and text of every input kept for the fuzz target `target`.
+fn inputs(target: &str) -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz-regressions")
+        .join(target);
+    let entries =
+        fs::read_dir(&dir).unwrap_or_else(|error| panic!("cannot list {}: {error}", dir.display()));
+
+    let mut inputs: Vec<(String, String)> = entries
+        .map(|entry| {
+            let path = entry.expect("a readable directory entry").path();
+            let text = fs::read_to_string(&path)
+                .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, text)
+        })
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty(), "no inputs in {}", dir.display());
+    inputs
+}
+
+fn parse(text: &str) -> Query {
+    Query::parse(text).unwrap_or_else(|error| panic!("{text:?} does not parse: {error}"))
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        other => panic!("test document is not an object: {other}"),
+    }
+}
+
+/// The printer used to write a keyword at the end of unquoted text bare. The space it
+/// writes after a range field or between clauses then made the word a keyword, so the
+/// printed text failed to parse or parsed to another query.
+#[test]
+fn kql_saved_inputs_print_parseable() {
+    for (name, text) in inputs("kql_parse") {
+        let query = parse(&text);
+        let printed = query.to_string();
+
+        let reparsed = Query::parse(&printed);
+        assert!(
+            reparsed.is_ok(),
+            "{name}: {printed:?} does not parse: {reparsed:?}"
+        );
+        let reparsed = reparsed.unwrap();
+
+        assert_eq!(
+            reparsed.to_string(),
+            printed,
+            "{name}: printing is not stable"
+        );
+        assert_eq!(
+            reparsed.fields(),
+            query.fields(),
+            "{name}: the fields changed"
+        );
+    }
+}
+
+#[test]
+fn kql_trailing_keyword_prints_escaped() {
+    let cases = [
+        ("a OR>1", "a \\OR > 1", json!({"a OR": "2"})),
+        ("aNOT<1", "a\\NOT < 1", json!({"aNOT": "0"})),
+        (
+            "a: b \\or and c: d",
+            "a: b \\or and c: d",
+            json!({"a": "b or", "c": "d"}),
+        ),
+        ("a: (b \\or or c)", "a: (b \\or or c)", json!({"a": "b or"})),
+        (
+            "a: b* \\and or c: d",
+            "a: b* \\and or c: d",
+            json!({"a": "bx and"}),
+        ),
+        (
+            "(a: cannot) and b: c",
+            "a: can\\u006eot and b: c",
+            json!({"a": "cannot", "b": "c"}),
+        ),
+    ];
+    for (text, expected, doc) in cases {
+        let query = parse(text);
+        let printed = query.to_string();
+        assert_eq!(printed, expected, "{text:?}");
+
+        let doc = object(doc);
+        assert!(query.matches(&doc), "{text:?} does not match {doc:?}");
+        assert!(
+            parse(&printed).matches(&doc),
+            "{printed:?} does not match {doc:?}"
+        );
+    }
+}
