@@ -134,6 +134,24 @@ impl<'r> Session<'r> {
         }
     }
 
+    /// Explains one event with the detector's `explain` method, which leaves its state as
+    /// it was. A trap discards the instance, as in [`Session::evaluate`].
+    pub fn explain(&mut self, event: &str) -> Result<Result<String, EventError>, Trapped> {
+        let runtime = self.runtime;
+        let live = self.live()?;
+        runtime.prepare_call(&mut live.store)?;
+
+        let detector = live.rule.detection_rule_rule().detector();
+        match detector.call_explain(&mut live.store, live.detector, event) {
+            Ok(result) => Ok(result),
+            Err(error) => {
+                let trapped = Trapped::describe(&error, &mut live.store, &runtime.limits());
+                self.discard();
+                Err(trapped)
+            }
+        }
+    }
+
     fn evaluate_one(&mut self, event: &str) -> Outcome {
         let runtime = self.runtime;
         let live = match self.live() {

@@ -27,7 +27,8 @@ impl Trapped {
         store: &mut Store<HostState>,
         limits: &Limits,
     ) -> Trapped {
-        let mut message = limit_message(error, limits).unwrap_or_else(|| format!("{error:#}"));
+        let mut message =
+            limit_message(error, limits).unwrap_or_else(|| condense(&format!("{error:#}")));
 
         let output = condense(&store.data_mut().take_captured());
         if !output.is_empty() {

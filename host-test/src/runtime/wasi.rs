@@ -1,8 +1,9 @@
 //! The few WASI 0.2 functions a Rust guest's standard library calls, implemented without
 //! wasmtime-wasi (which brings an async runtime along).
 //!
-//! The guest gets a wall clock (real or pinned), a seed for its hash maps, and a stdout and
-//! stderr whose bytes the host keeps to explain a trap, for example the message of a panic.
+//! The guest gets a wall clock (real or pinned), a seed for its hash maps, an empty
+//! environment, and a stdout and stderr whose bytes the host keeps to explain a trap, for
+//! example the message of a panic.
 //! Every other import the component has traps when called; [`super::Runtime`] defines those
 //! after these.
 
@@ -16,6 +17,7 @@ use super::state::HostState;
 
 const WALL_CLOCK: &str = "wasi:clocks/wall-clock@0.2.6";
 const INSECURE_SEED: &str = "wasi:random/insecure-seed@0.2.6";
+const ENVIRONMENT: &str = "wasi:cli/environment@0.2.6";
 const IO_ERROR: &str = "wasi:io/error@0.2.6";
 const IO_POLL: &str = "wasi:io/poll@0.2.6";
 const IO_STREAMS: &str = "wasi:io/streams@0.2.6";
@@ -63,6 +65,13 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> Result<()> {
     linker
         .instance(INSECURE_SEED)?
         .func_wrap("insecure-seed", |_, ()| Ok((insecure_seed(),)))?;
+
+    // The standard library's panic handler reads RUST_BACKTRACE. The guest sees no host
+    // variables, so its behaviour does not depend on the environment the host runs in.
+    let mut environment = linker.instance(ENVIRONMENT)?;
+    environment.func_wrap("get-environment", |_, ()| {
+        Ok((Vec::<(String, String)>::new(),))
+    })?;
 
     // A resource that an interface takes from another (`use error.{error}`) must be defined
     // with the same type in both, or the linker rejects the component.
