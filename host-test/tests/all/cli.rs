@@ -1,0 +1,278 @@
+//! The `rule-host` binary: exit statuses, standard input, reports and the stats file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_rule-host");
+const FAULTY_COMPONENT_PATH: &str = env!("FAULTY_COMPONENT_PATH");
+
+/// Returns a compiled-component cache that the binary's runs in this test process share, so
+/// the component is compiled once and the user's cache stays untouched.
+fn cache_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
+        .path()
+}
+
+fn rule_host(args: &[&str]) -> Command {
+    let mut command = Command::new(BINARY);
+    command.args(args).arg("--cache-dir").arg(cache_dir());
+    command.env_remove("RUST_LOG");
+    command
+}
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = rule_host(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rule-host starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("stdin written");
+    child.wait_with_output().expect("rule-host finishes")
+}
+
+/// Returns an NDJSON line the faulty component acts on: it alerts on `alert`, panics on
+/// `panic` and loops on `loop`, and echoes the line as the alert document.
+fn faulty_event(action: &str) -> String {
+    format!("{{\"action\": \"{action}\"}}\n")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn read_stats(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("stats written"))
+        .expect("stats JSON")
+}
+
+fn assert_identity(stats: &Value) {
+    let count = |key: &str| {
+        stats[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no {key} in {stats}"))
+    };
+    let outcomes = [
+        "alerts",
+        "no_match",
+        "excepted",
+        "suppressed",
+        "duplicates",
+        "skipped",
+        "errors",
+    ];
+    let sum: u64 = outcomes.iter().map(|key| count(key)).sum();
+    assert_eq!(count("events"), sum, "{stats}");
+}
+
+/// Waits at most `limit` for the child, killing it when it takes longer.
+fn wait_for(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if let Some(status) = child.try_wait().expect("child status") {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("child killed");
+    child.wait().expect("child reaped");
+    None
+}
+
+#[test]
+fn info_prints_rule_and_digest() {
+    let output = run(&["info"], "");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        text.contains("bb3ac0e3-2c9c-4069-a26d-75ca6a6e547b"),
+        "{text}"
+    );
+    assert!(text.contains("wasm sha256"), "{text}");
+}
+
+#[test]
+fn info_json_has_rule_id() {
+    let output = run(&["info", "--json"], "");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let info: Value = serde_json::from_slice(&output.stdout).expect("info JSON");
+    assert_eq!(info["rule_id"], "bb3ac0e3-2c9c-4069-a26d-75ca6a6e547b");
+    assert_eq!(info["component"]["sha256"].as_str().map(str::len), Some(64));
+}
+
+#[test]
+fn scan_reads_stdin_dash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stats = dir.path().join("stats.json");
+    let event = r#"{"eventSource": "s3.amazonaws.com", "eventName": "GetObject"}"#;
+    let output = run(
+        &["scan", "--stats", stats.to_str().unwrap(), "-"],
+        &format!("{event}\n"),
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    let stats = read_stats(&stats);
+    assert_eq!(stats["events"], 1);
+    assert_identity(&stats);
+}
+
+#[test]
+fn missing_path_is_input_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stats = dir.path().join("stats.json");
+    let missing = dir.path().join("missing.ndjson");
+    let output = run(
+        &[
+            "scan",
+            "--stats",
+            stats.to_str().unwrap(),
+            missing.to_str().unwrap(),
+        ],
+        "",
+    );
+
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let expected_prefix = format!("{}: error: ", missing.display());
+    assert!(
+        stderr(&output).starts_with(&expected_prefix),
+        "{}",
+        stderr(&output)
+    );
+    let stats = read_stats(&stats);
+    assert_eq!(stats["errors"], 1);
+    assert_identity(&stats);
+}
+
+#[test]
+fn bad_flag_exits_2() {
+    let output = run(&["scan", "--no-such-flag"], "");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_config_exits_before_input() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.json");
+    std::fs::write(&config, r#"{"no_such_key": 1}"#).expect("config written");
+
+    // Standard input stays open: a host that read it before checking the config would hang.
+    let mut child = rule_host(&["scan", "--config", config.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rule-host starts");
+    let status = wait_for(&mut child, Duration::from_secs(60));
+    assert_eq!(status.and_then(|status| status.code()), Some(2));
+}
+
+#[test]
+fn faulty_component_traps_are_counted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stats = dir.path().join("stats.json");
+    let args = [
+        "scan",
+        "--component",
+        FAULTY_COMPONENT_PATH,
+        "--timeout",
+        "100ms",
+        "--stats",
+        stats.to_str().unwrap(),
+    ];
+    let events = ["alert 1", "panic", "loop", "alert 2"]
+        .map(faulty_event)
+        .concat();
+    let output = run(&args, &events);
+
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let alerts = [faulty_event("alert 1"), faulty_event("alert 2")].concat();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), alerts);
+    let reports = stderr(&output);
+    assert!(
+        reports.contains("-:2: error: component trapped: "),
+        "{reports}"
+    );
+    assert!(
+        reports.contains("-:3: error: component trapped: time limit of 100 ms"),
+        "{reports}"
+    );
+    assert!(reports.contains("restarted 3 times"), "{reports}");
+
+    let stats = read_stats(&stats);
+    assert_eq!(stats["errors"], 2);
+    assert_eq!(stats["alerts"], 2);
+    assert_eq!(stats["restarts"], 3);
+    assert_identity(&stats);
+}
+
+#[test]
+fn closed_stdout_exits_2() {
+    let mut child = rule_host(&["scan", "--component", FAULTY_COMPONENT_PATH, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("rule-host starts");
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().expect("stdin");
+    // A write error on stdin means the host already exited, which the status shows.
+    let _ = stdin.write_all(faulty_event("alert").repeat(1000).as_bytes());
+    drop(stdin);
+
+    let status = wait_for(&mut child, Duration::from_secs(60));
+    assert_eq!(status.and_then(|status| status.code()), Some(2));
+}
+
+#[test]
+fn unwritable_stats_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stats: PathBuf = dir.path().join("no-such-dir/stats.json");
+    let output = run(
+        &[
+            "scan",
+            "--component",
+            FAULTY_COMPONENT_PATH,
+            "--stats",
+            stats.to_str().unwrap(),
+        ],
+        &faulty_event("quiet"),
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot write the stats file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn scan_help_states_defaults() {
+    let output = run(&["scan", "--help"], "");
+    let help = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "--max-memory",
+        "default: 64MiB",
+        "--timeout",
+        "default: 1s",
+        "--fuel",
+        "--no-cache",
+        "--cache-dir",
+        "--stats",
+        "--config",
+        "--input",
+    ] {
+        assert!(help.contains(expected), "help lacks {expected}:\n{help}");
+    }
+}

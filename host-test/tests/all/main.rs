@@ -1,0 +1,8 @@
+//! Integration tests: the real rule component and a deliberately faulty one, run inside
+//! wasmtime through the host's library and through the `rule-host` binary.
+
+mod cache;
+mod cli;
+mod golden;
+mod sandbox;
+mod support;

@@ -1,0 +1,202 @@
+//! The sandbox's limits and restarts, against the faulty component.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rule_host::input::{InputItem, Origin, Payload};
+use rule_host::runtime::{ConfigError, Limits, Outcome, Runtime, Session, Verdict};
+use rule_host::scan::{self, Counts, ScanOutput};
+
+use crate::support::faulty_runtime;
+
+fn session(runtime: &Runtime) -> Session<'_> {
+    runtime
+        .create_session("{}")
+        .expect("no trap")
+        .expect("config accepted")
+}
+
+fn events(texts: &[&str]) -> Vec<String> {
+    texts.iter().map(|text| text.to_string()).collect()
+}
+
+fn trap_message(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Trapped(trapped) => trapped.message().to_owned(),
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+fn is_alert(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::Verdict(Verdict::Alert(_)))
+}
+
+/// Runs a scan over events named `stream:1`, `stream:2`, ... and returns the counts with
+/// what was written to stdout and stderr.
+fn scan_texts(runtime: &Runtime, texts: &[&str]) -> (Counts, String, String) {
+    let path: Arc<str> = Arc::from("stream");
+    let items = texts.iter().enumerate().map(|(index, text)| InputItem {
+        origin: Origin {
+            path: path.clone(),
+            line: index as u64 + 1,
+            byte_offset: None,
+            label: None,
+        },
+        payload: Payload::Event(text.to_string()),
+    });
+
+    let (mut alerts, mut diagnostics) = (Vec::new(), Vec::new());
+    let output = ScanOutput {
+        alerts: &mut alerts,
+        diagnostics: &mut diagnostics,
+    };
+    let counts = scan::run(&mut session(runtime), items, output).expect("output written");
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("UTF-8 output");
+    (counts, text(alerts), text(diagnostics))
+}
+
+#[test]
+fn panic_is_reported_with_message() {
+    let runtime = faulty_runtime(Limits::default());
+    let outcomes = session(&runtime).evaluate_batch(&events(&["panic"]));
+    let message = trap_message(&outcomes[0]);
+    assert!(message.contains("unreachable"), "{message}");
+    assert!(
+        message.contains("faulty component panics on request"),
+        "{message}"
+    );
+}
+
+#[test]
+fn panic_restarts_and_continues() {
+    let runtime = faulty_runtime(Limits::default());
+    let mut session = session(&runtime);
+    let outcomes = session.evaluate_batch(&events(&["alert 1", "panic", "alert 2"]));
+    assert!(is_alert(&outcomes[0]), "{:?}", outcomes[0]);
+    assert!(
+        matches!(outcomes[1], Outcome::Trapped(_)),
+        "{:?}",
+        outcomes[1]
+    );
+    assert!(is_alert(&outcomes[2]), "{:?}", outcomes[2]);
+    // One restart for the batch call, one for the event when sent alone.
+    assert_eq!(session.restarts(), 2);
+}
+
+#[test]
+fn endless_loop_hits_time_limit() {
+    let limits = Limits {
+        timeout: Duration::from_millis(100),
+        ..Limits::default()
+    };
+    let runtime = faulty_runtime(limits);
+    let started = Instant::now();
+    let outcomes = session(&runtime).evaluate_batch(&events(&["loop"]));
+    let message = trap_message(&outcomes[0]);
+    assert!(message.contains("time limit of 100 ms"), "{message}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn endless_loop_exhausts_fuel() {
+    let limits = Limits {
+        fuel: Some(5_000_000),
+        timeout: Duration::from_secs(60),
+        ..Limits::default()
+    };
+    let runtime = faulty_runtime(limits);
+    let outcomes = session(&runtime).evaluate_batch(&events(&["loop"]));
+    let message = trap_message(&outcomes[0]);
+    assert!(message.contains("fuel limit of 5000000"), "{message}");
+}
+
+#[test]
+fn fuel_suffices_for_normal_events() {
+    let limits = Limits {
+        fuel: Some(5_000_000),
+        ..Limits::default()
+    };
+    let runtime = faulty_runtime(limits);
+    let outcomes = session(&runtime).evaluate_batch(&events(&["alert", "quiet"]));
+    assert!(is_alert(&outcomes[0]), "{:?}", outcomes[0]);
+    assert!(
+        matches!(outcomes[1], Outcome::Verdict(Verdict::NoMatch(_))),
+        "{:?}",
+        outcomes[1]
+    );
+}
+
+#[test]
+fn runaway_allocation_hits_memory_limit() {
+    let limits = Limits {
+        max_memory: 16 << 20,
+        ..Limits::default()
+    };
+    let runtime = faulty_runtime(limits);
+    let outcomes = session(&runtime).evaluate_batch(&events(&["allocate"]));
+    let message = trap_message(&outcomes[0]);
+    assert!(
+        message.contains("memory limit of 16777216 bytes exceeded"),
+        "{message}"
+    );
+}
+
+#[test]
+fn trapping_on_every_event_finishes() {
+    let runtime = faulty_runtime(Limits::default());
+    let texts = vec!["panic"; 300];
+    let started = Instant::now();
+    let (counts, alerts, diagnostics) = scan_texts(&runtime, &texts);
+
+    assert_eq!(counts.events, 300);
+    assert_eq!(counts.errors, 300);
+    assert_eq!(counts.outcomes(), counts.events);
+    assert!(alerts.is_empty(), "{alerts}");
+    assert_eq!(diagnostics.lines().count(), 300);
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn trap_report_names_event_line() {
+    let runtime = faulty_runtime(Limits::default());
+    let (counts, alerts, diagnostics) = scan_texts(&runtime, &["alert one", "panic", "alert two"]);
+
+    assert_eq!(counts.alerts, 2);
+    assert_eq!(counts.errors, 1);
+    assert_eq!(counts.restarts, 2);
+    assert_eq!(counts.outcomes(), counts.events);
+    assert_eq!(alerts, "alert one\nalert two\n");
+    assert!(
+        diagnostics.starts_with("stream:2: error: component trapped: "),
+        "{diagnostics}"
+    );
+}
+
+#[test]
+fn rejected_config_is_returned() {
+    let runtime = faulty_runtime(Limits::default());
+    let created = runtime
+        .create_session(r#"{"reject": true}"#)
+        .expect("no trap");
+    assert!(matches!(created, Err(ConfigError::Invalid(_))));
+}
+
+#[test]
+fn large_stream_keeps_order() {
+    let runtime = faulty_runtime(Limits::default());
+    let texts: Vec<String> = (0..700).map(|index| format!("alert {index}")).collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let (counts, alerts, _) = scan_texts(&runtime, &texts);
+
+    assert_eq!(counts.alerts, 700);
+    let expected: String = texts.iter().map(|text| format!("{text}\n")).collect();
+    assert_eq!(alerts, expected);
+}
