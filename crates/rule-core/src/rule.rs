@@ -129,7 +129,7 @@ impl Rule {
             false_positives: rule
                 .false_positives
                 .iter()
-                .map(|text| text.trim().to_string())
+                .map(|text| dedent(text))
                 .collect(),
             note: rule.note,
             severity: rule.severity,
@@ -155,6 +155,23 @@ impl Rule {
         };
         Ok(Rule { info, query })
     }
+}
+
+/// Removes the indentation that a multi-line TOML string inside an array carries from its
+/// file layout, and the surrounding blank lines, as detection-rules does when it builds a
+/// rule.
+fn dedent(text: &str) -> String {
+    let indent = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|line| line.get(indent..).unwrap_or("").trim_end())
+        .collect();
+    lines.join("\n").trim().to_string()
 }
 
 /// Returns the lowercase hex SHA-256 of `bytes`.
@@ -291,6 +308,22 @@ mod tests {
         let text = BUNDLED_RULE_TOML.replace("interval = \"5m\"", "interval = \"5 minutes\"");
         let error = Rule::from_toml(&text).unwrap_err();
         assert!(error.to_string().contains("`5 minutes`"), "{error}");
+    }
+
+    #[test]
+    fn false_positives_lose_file_indentation() {
+        let info = Rule::bundled().info;
+        let text = &info.false_positives[0];
+        assert!(
+            text.starts_with("Functions are deleted routinely"),
+            "{text}"
+        );
+        assert!(!text.contains("\n "), "indentation kept: {text:?}");
+    }
+
+    #[test]
+    fn dedent_keeps_relative_indentation() {
+        assert_eq!(dedent("\n    a\n      b\n    c\n"), "a\n  b\nc");
     }
 
     #[test]
