@@ -28,6 +28,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Print the rule's metadata, read from the component.
     Info(InfoArgs),
+    /// Explain for each event why it does or does not raise an alert.
+    Explain(ExplainArgs),
 }
 
 #[derive(Debug, Args)]
@@ -55,6 +57,15 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FORMAT", value_enum, default_value_t = OutputFormat::Ndjson)]
     pub format: OutputFormat,
 
+    /// Elasticsearch index named in each action of `--format es-bulk`. Default: none, so
+    /// the index in the _bulk request's URL applies.
+    #[arg(long, value_name = "NAME")]
+    pub index: Option<String>,
+
+    /// Print an explanation of each event instead of alerts, as `rule-host explain` does.
+    #[arg(long, conflicts_with_all = ["format", "index", "stats"])]
+    pub explain: bool,
+
     /// Largest event, in bytes (suffixes KiB, MiB, GiB), the host and the component
     /// accept. Default: the config's `max_event_bytes`, else 1MiB.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
@@ -68,8 +79,42 @@ pub struct ScanArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Files or directories to read (directories recursively, in sorted order); `-` or
+    /// nothing reads standard input. NDJSON, CloudTrail log files and gzip are recognised.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// JSON configuration document for the detector, whose exceptions and input format
+    /// the explanations apply. Default: `{}`, every default.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Shape of the events; sets the config's `input_format`. Default: auto, detected per
+    /// event.
+    #[arg(long = "input", value_name = "FORMAT", value_enum)]
+    pub input_format: Option<InputFormat>,
+
+    /// Largest event, in bytes (suffixes KiB, MiB, GiB), the host and the component
+    /// accept. Default: the config's `max_event_bytes`, else 1MiB.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_event_bytes: Option<u64>,
+
+    /// Print the component's JSON explanation, one per line, instead of text. Default:
+    /// text.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub component: ComponentArgs,
+
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct InfoArgs {
-    /// Print one JSON object instead of text.
+    /// Print one JSON object instead of text. Default: text.
     #[arg(long)]
     pub json: bool,
 
@@ -144,6 +189,11 @@ impl InputFormat {
 pub enum OutputFormat {
     /// One alert document per line, as JSON.
     Ndjson,
+    /// A table for reading: time, actor, function, source, account, region, reason.
+    Pretty,
+    /// Action and document line pairs for Elasticsearch's _bulk API, with
+    /// kibana.alert.uuid as the id.
+    EsBulk,
 }
 
 /// Parses a byte size: a number with an optional KiB, MiB or GiB suffix.

@@ -10,5 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod component;
 pub mod input;
+pub mod output;
+pub mod progress;
 pub mod runtime;
 pub mod scan;

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Scan(args) => commands::scan(args, cli.quiet),
         Command::Info(args) => commands::info(args),
+        Command::Explain(args) => commands::explain(args),
     };
     let status = result.unwrap_or_else(|error| {
         eprintln!("rule-host: error: {error:#}");

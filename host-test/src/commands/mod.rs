@@ -1,9 +1,11 @@
 //! The subcommands, each returning the process's exit status.
 
+mod explain;
 mod info;
 mod scan;
 mod setup;
 
+pub use explain::explain;
 pub use info::info;
 pub use scan::scan;
 

@@ -8,7 +8,9 @@ use anyhow::{Context, bail};
 
 use super::Status;
 use super::setup::load_runtime;
-use crate::cli::ScanArgs;
+use crate::cli::{InputFormat, OutputFormat, ScanArgs};
+use crate::output::AlertWriter;
+use crate::progress::Progress;
 use crate::runtime::{ConfigError, Limits};
 use crate::scan::{self, Counts, ScanOutput, read_inputs};
 
@@ -18,7 +20,17 @@ const DEFAULT_MAX_EVENT_BYTES: u64 = crate::input::DEFAULT_MAX_EVENT_BYTES as u6
 /// Runs the scan. Usage problems (an unreadable or rejected config, a component that
 /// cannot run) are errors before any input is read.
 pub fn scan(args: &ScanArgs, quiet: bool) -> anyhow::Result<Status> {
-    let config = DetectorConfig::load(args)?;
+    let config = DetectorConfig::load(
+        args.config.as_deref(),
+        args.input_format,
+        args.max_event_bytes,
+    )?;
+    if args.explain {
+        return explain_instead(args, &config);
+    }
+    if args.index.is_some() && args.format != OutputFormat::EsBulk {
+        bail!("--index names the index of es-bulk actions; add --format es-bulk");
+    }
     let limits = Limits {
         max_memory: usize::try_from(args.sandbox.max_memory).unwrap_or(usize::MAX),
         timeout: args.sandbox.timeout,
@@ -35,15 +47,22 @@ pub fn scan(args: &ScanArgs, quiet: bool) -> anyhow::Result<Status> {
         Err(ConfigError::Invalid(message)) => bail!("invalid config {}: {message}", config.origin),
     };
 
+    let progress = Progress::for_scan(quiet);
     let items = read_inputs(&args.paths, config.max_event_bytes);
-    let stdout = io::stdout().lock();
-    let mut alerts = BufWriter::new(stdout);
-    let mut diagnostics = io::stderr().lock();
+    let items = items.inspect(|item| progress.item(item));
+    let stdout = BufWriter::new(io::stdout().lock());
+    let formatted = AlertWriter::new(stdout, args.format, args.index.clone());
+    let mut alerts = progress.count_alerts(formatted);
+    let mut diagnostics = progress.above(io::stderr().lock());
     let output = ScanOutput {
         alerts: &mut alerts,
         diagnostics: &mut diagnostics,
+        warnings: !quiet,
     };
     let counts = scan::run(&mut session, items, output)?;
+    alerts.get_mut().finish().map_err(scan::OutputError)?;
+    drop(diagnostics);
+    progress.finish();
 
     if let Some(path) = &args.stats {
         write_stats(path, &counts)?;
@@ -58,17 +77,32 @@ pub fn scan(args: &ScanArgs, quiet: bool) -> anyhow::Result<Status> {
     })
 }
 
+/// Runs `scan --explain` as `rule-host explain` with text output.
+fn explain_instead(args: &ScanArgs, config: &DetectorConfig) -> anyhow::Result<Status> {
+    let request = super::explain::Request {
+        paths: &args.paths,
+        component: &args.component,
+        sandbox: &args.sandbox,
+        json: false,
+    };
+    super::explain::run(&request, config)
+}
+
 /// The config document sent to `detector.create`, with the command line's overrides.
-struct DetectorConfig {
-    text: String,
+pub(super) struct DetectorConfig {
+    pub(super) text: String,
     /// The config's path, or a note that the defaults are used, for error messages.
-    origin: String,
-    max_event_bytes: u64,
+    pub(super) origin: String,
+    pub(super) max_event_bytes: u64,
 }
 
 impl DetectorConfig {
-    fn load(args: &ScanArgs) -> anyhow::Result<DetectorConfig> {
-        let (text, origin) = match &args.config {
+    pub(super) fn load(
+        config: Option<&Path>,
+        input_format: Option<InputFormat>,
+        max_event_bytes: Option<u64>,
+    ) -> anyhow::Result<DetectorConfig> {
+        let (text, origin) = match config {
             Some(path) => {
                 let text = fs::read_to_string(path)
                     .with_context(|| format!("cannot read the config file {}", path.display()))?;
@@ -78,16 +112,15 @@ impl DetectorConfig {
         };
 
         let mut overrides = serde_json::Map::new();
-        if let Some(format) = args.input_format {
+        if let Some(format) = input_format {
             overrides.insert("input_format".to_owned(), format.config_name().into());
         }
-        if let Some(bytes) = args.max_event_bytes {
+        if let Some(bytes) = max_event_bytes {
             overrides.insert("max_event_bytes".to_owned(), bytes.into());
         }
 
         let configured = configured_max_event_bytes(&text);
-        let max_event_bytes = args
-            .max_event_bytes
+        let max_event_bytes = max_event_bytes
             .or(configured)
             .unwrap_or(DEFAULT_MAX_EVENT_BYTES);
         let text = if overrides.is_empty() {

@@ -12,6 +12,7 @@ use crate::input::{InputItem, Origin, Payload};
 use crate::runtime::{NoMatchReason, Outcome, Session, Verdict};
 
 pub use counts::Counts;
+pub use messages::event_error;
 pub use read::read_inputs;
 
 /// Most events sent to the component in one call.
@@ -39,6 +40,8 @@ pub struct ScanOutput<'o> {
     pub alerts: &'o mut dyn Write,
     /// Receives `PATH:LINE: error: MESSAGE` lines and warnings.
     pub diagnostics: &'o mut dyn Write,
+    /// Whether warnings, such as a window's alert cap being reached, are written.
+    pub warnings: bool,
 }
 
 /// An item waiting for its batch to be evaluated, kept so reports come out in input order.
@@ -171,6 +174,9 @@ impl Scan<'_, '_, '_> {
     }
 
     fn warn(&mut self, message: &str) {
+        if !self.output.warnings {
+            return;
+        }
         let _ = writeln!(self.output.diagnostics, "warning: {message}");
     }
 }

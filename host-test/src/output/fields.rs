@@ -1,0 +1,102 @@
+//! Reading the table's columns from an alert document.
+
+use serde_json::Value;
+
+/// The columns of one alert in the `pretty` table. A field the alert lacks is `-`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertRow {
+    pub time: String,
+    pub actor: String,
+    pub function: String,
+    pub source: String,
+    pub account: String,
+    pub region: String,
+    pub reason: String,
+}
+
+impl AlertRow {
+    /// The column names, in table order.
+    pub const HEADERS: [&'static str; 7] = [
+        "TIME", "ACTOR", "FUNCTION", "SOURCE", "ACCOUNT", "REGION", "REASON",
+    ];
+
+    /// Picks the columns out of an alert document, taking the first field present of each
+    /// column's candidates.
+    pub fn from_document(document: &Value) -> AlertRow {
+        let first = |paths: &[&str]| {
+            paths
+                .iter()
+                .find_map(|path| field_text(document, path))
+                .map(|text| printable(&text))
+                .unwrap_or_else(|| "-".to_owned())
+        };
+        AlertRow {
+            // The event's time comes first: it says when the function was deleted, while
+            // the alert's `@timestamp` says when the host ran.
+            time: first(&["kibana.alert.original_time", "@timestamp"]),
+            actor: first(&["user.name", "aws.cloudtrail.user_identity.arn"]),
+            function: first(&["aws.cloudtrail.flattened.request_parameters.functionName"]),
+            source: first(&["source.ip", "source.address"]),
+            account: first(&["cloud.account.id"]),
+            region: first(&["cloud.region"]),
+            reason: first(&["kibana.alert.reason"]),
+        }
+    }
+
+    /// The cells, in table order.
+    pub fn cells(&self) -> [&str; 7] {
+        [
+            &self.time,
+            &self.actor,
+            &self.function,
+            &self.source,
+            &self.account,
+            &self.region,
+            &self.reason,
+        ]
+    }
+}
+
+/// The text of the field at the dotted `path`, whether the document nests its objects or
+/// writes dotted keys, as Elasticsearch accepts both. Strings are returned as they are,
+/// numbers and booleans as JSON, and arrays as their elements joined by `, `. `None` when
+/// the field is missing, null or an object.
+pub fn field_text(document: &Value, path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    lookup(document, &parts).and_then(value_text)
+}
+
+fn lookup<'v>(value: &'v Value, parts: &[&str]) -> Option<&'v Value> {
+    if parts.is_empty() {
+        return Some(value);
+    }
+    let object = value.as_object()?;
+
+    // A key may itself hold dots, so try every split of the path's first parts.
+    (1..=parts.len()).find_map(|taken| {
+        let key = parts[..taken].join(".");
+        object
+            .get(&key)
+            .and_then(|inner| lookup(inner, &parts[taken..]))
+    })
+}
+
+/// Replaces control characters, so that a field an attacker controls cannot move the
+/// cursor or break the table's lines on the analyst's terminal.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
+fn value_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(_) | Value::Bool(_) => Some(value.to_string()),
+        Value::Array(items) => {
+            let texts: Vec<String> = items.iter().filter_map(value_text).collect();
+            (!texts.is_empty()).then(|| texts.join(", "))
+        }
+        Value::Null | Value::Object(_) => None,
+    }
+}

@@ -1,0 +1,131 @@
+use std::io::Write;
+
+use serde_json::{Value, json};
+
+use super::*;
+
+fn alert(uuid: &str, reason: &str) -> Value {
+    json!({
+        "@timestamp": "2024-05-01T12:00:00.000Z",
+        "kibana": {"alert": {
+            "uuid": uuid,
+            "original_time": "2024-05-14T10:05:12.000Z",
+            "reason": reason,
+        }},
+        "user": {"name": "deploy-pipeline"},
+        "aws.cloudtrail": {"flattened": {"request_parameters": {"functionName": "billing"}}},
+        "source": {"address": "198.51.100.23"},
+        "cloud": {"account": {"id": "111122223333"}, "region": "us-east-1"},
+    })
+}
+
+fn write_all(format: OutputFormat, index: Option<&str>, text: &[u8]) -> String {
+    let mut writer = AlertWriter::new(Vec::new(), format, index.map(str::to_owned));
+    // Written in small pieces, as a buffered writer may split a line.
+    for piece in text.chunks(7) {
+        writer.write_all(piece).expect("written");
+    }
+    writer.finish().expect("finished");
+    String::from_utf8(writer.inner).expect("UTF-8")
+}
+
+#[test]
+fn field_text_reads_nested_and_dotted_keys() {
+    let document = alert("u1", "r");
+    let cases = [
+        ("kibana.alert.uuid", Some("u1")),
+        (
+            "aws.cloudtrail.flattened.request_parameters.functionName",
+            Some("billing"),
+        ),
+        ("cloud.account.id", Some("111122223333")),
+        ("source.ip", None),
+        ("cloud", None),
+    ];
+    for (path, expected) in cases {
+        assert_eq!(field_text(&document, path).as_deref(), expected, "{path}");
+    }
+}
+
+#[test]
+fn ndjson_passes_lines_through() {
+    let text = format!("{}\n{}\n", alert("u1", "a"), alert("u2", "b"));
+    assert_eq!(write_all(OutputFormat::Ndjson, None, text.as_bytes()), text);
+}
+
+#[test]
+fn es_bulk_pairs_create_actions_with_documents() {
+    let documents = [alert("u1", "a"), alert("u2", "b")];
+    let text: String = documents.iter().map(|d| format!("{d}\n")).collect();
+    let output = write_all(OutputFormat::EsBulk, Some("alerts-x"), text.as_bytes());
+
+    let lines: Vec<Value> = output
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 4);
+    for (pair, document) in lines.chunks(2).zip(&documents) {
+        let uuid = &document["kibana"]["alert"]["uuid"];
+        assert_eq!(
+            pair[0],
+            json!({"create": {"_id": uuid, "_index": "alerts-x"}})
+        );
+        assert_eq!(&pair[1], document);
+    }
+}
+
+#[test]
+fn es_bulk_without_index_leaves_it_to_the_url() {
+    let action = bulk_action(&alert("u1", "a"), None).expect("action");
+    assert_eq!(action, r#"{"create":{"_id":"u1"}}"#);
+}
+
+#[test]
+fn es_bulk_rejects_alert_without_uuid() {
+    let error = bulk_action(&json!({"event": {}}), None).expect_err("no uuid");
+    assert!(error.to_string().contains("kibana.alert.uuid"), "{error}");
+}
+
+#[test]
+fn pretty_aligns_columns() {
+    let text = format!(
+        "{}\n{}\n",
+        alert("u1", "short"),
+        alert("u2", "a longer reason")
+    );
+    let output = write_all(OutputFormat::Pretty, None, text.as_bytes());
+    let lines: Vec<&str> = output.lines().collect();
+
+    assert_eq!(lines.len(), 3, "{output}");
+    assert!(lines[0].starts_with("TIME"), "{output}");
+    let reason_column = lines[0].find("REASON").expect("reason header");
+    assert_eq!(lines[1].find("short"), Some(reason_column), "{output}");
+    assert_eq!(
+        lines[2].find("a longer reason"),
+        Some(reason_column),
+        "{output}"
+    );
+}
+
+#[test]
+fn pretty_row_prefers_event_time_and_falls_back() {
+    let mut document = alert("u1", "r");
+    let row = AlertRow::from_document(&document);
+    assert_eq!(row.time, "2024-05-14T10:05:12.000Z");
+    assert_eq!(row.actor, "deploy-pipeline");
+    assert_eq!(row.source, "198.51.100.23");
+
+    document["kibana"]["alert"]["original_time"] = Value::Null;
+    document["user"] = Value::Null;
+    document["aws.cloudtrail"]["user_identity"] =
+        json!({"arn": "arn:aws:iam::111122223333:user/x"});
+    let row = AlertRow::from_document(&document);
+    assert_eq!(row.time, "2024-05-01T12:00:00.000Z");
+    assert_eq!(row.actor, "arn:aws:iam::111122223333:user/x");
+}
+
+#[test]
+fn pretty_replaces_control_characters() {
+    let row = AlertRow::from_document(&alert("u1", "line\nbreak\u{1b}[2J"));
+    assert_eq!(row.reason, "line\u{fffd}break\u{fffd}[2J");
+}
