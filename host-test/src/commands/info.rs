@@ -58,7 +58,9 @@ fn to_text(info: &RuleInfo, source: &ComponentSource) -> String {
     );
     line("index", &info.index_patterns.join(", "));
     line("language", &info.language);
-    line("query", &info.query);
+    // The rule file wraps the query over lines; one line reads better here.
+    let query: Vec<&str> = info.query.split_whitespace().collect();
+    line("query", &query.join(" "));
     for tactic in &info.tactics {
         line("tactic", &technique_text(tactic));
     }

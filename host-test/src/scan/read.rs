@@ -6,7 +6,10 @@ use crate::input::{self, InputItem, ReaderOptions};
 
 /// Reads `paths` in order (directories recursively, sorted; `-` or no path is standard
 /// input) as one stream of items. Events larger than `max_event_bytes` become errors.
-pub fn read_inputs(paths: &[PathBuf], max_event_bytes: u64) -> impl Iterator<Item = InputItem> + use<> {
+pub fn read_inputs(
+    paths: &[PathBuf],
+    max_event_bytes: u64,
+) -> impl Iterator<Item = InputItem> + use<> {
     let options = ReaderOptions {
         max_event_bytes: usize::try_from(max_event_bytes).unwrap_or(usize::MAX),
         ..ReaderOptions::default()

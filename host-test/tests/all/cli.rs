@@ -276,3 +276,117 @@ fn scan_help_states_defaults() {
         assert!(help.contains(expected), "help lacks {expected}:\n{help}");
     }
 }
+
+/// Returns a raw CloudTrail `DeleteFunction20150331` record, which the rule alerts on.
+fn deletion(event_id: &str, event_time: &str) -> String {
+    let record = serde_json::json!({
+        "eventVersion": "1.09",
+        "userIdentity": {
+            "type": "IAMUser",
+            "arn": "arn:aws:iam::111122223333:user/ops-user",
+            "accountId": "111122223333",
+            "userName": "ops-user"
+        },
+        "eventTime": event_time,
+        "eventSource": "lambda.amazonaws.com",
+        "eventName": "DeleteFunction20150331",
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": "192.0.2.10",
+        "requestParameters": {"functionName": "invoice-renderer"},
+        "eventID": event_id,
+        "eventType": "AwsApiCall",
+        "recipientAccountId": "111122223333"
+    });
+    format!("{record}\n")
+}
+
+#[test]
+fn alert_cap_warns_once_per_window() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.json");
+    std::fs::write(&config, r#"{"max_alerts_per_execution": 1}"#).expect("config written");
+    let stats = dir.path().join("stats.json");
+    let events = [
+        deletion(
+            "00000000-0000-4000-8000-000000000001",
+            "2024-05-14T09:21:37Z",
+        ),
+        deletion(
+            "00000000-0000-4000-8000-000000000002",
+            "2024-05-14T09:22:00Z",
+        ),
+        deletion(
+            "00000000-0000-4000-8000-000000000003",
+            "2024-05-14T09:23:00Z",
+        ),
+        deletion(
+            "00000000-0000-4000-8000-000000000004",
+            "2024-05-14T09:31:00Z",
+        ),
+    ]
+    .concat();
+    let args = [
+        "scan",
+        "--config",
+        config.to_str().unwrap(),
+        "--stats",
+        stats.to_str().unwrap(),
+    ];
+    let output = run(&args, &events);
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let stats = read_stats(&stats);
+    assert_eq!(stats["alerts"], 2);
+    assert_eq!(stats["suppressed"], 2);
+    assert_identity(&stats);
+    let warnings: Vec<String> = stderr(&output)
+        .lines()
+        .filter(|line| line.starts_with("warning: the alert cap was reached"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("2024-05-14T09:20:00"),
+        "{}",
+        warnings[0]
+    );
+}
+
+#[test]
+fn quiet_scan_prints_no_summary() {
+    let output = run(
+        &["scan", "--quiet", "-"],
+        &deletion(
+            "00000000-0000-4000-8000-000000000009",
+            "2024-05-14T09:21:37Z",
+        ),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 1);
+}
+
+#[test]
+fn quiet_scan_hides_cap_warning() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.json");
+    std::fs::write(&config, r#"{"max_alerts_per_execution": 1}"#).expect("config written");
+    let events = [
+        deletion(
+            "00000000-0000-4000-8000-000000000011",
+            "2024-05-14T09:21:37Z",
+        ),
+        deletion(
+            "00000000-0000-4000-8000-000000000012",
+            "2024-05-14T09:22:00Z",
+        ),
+    ]
+    .concat();
+    let output = run(
+        &["scan", "--quiet", "--config", config.to_str().unwrap()],
+        &events,
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}

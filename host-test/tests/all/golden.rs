@@ -45,6 +45,7 @@ fn scan_stream(stream: &Path) -> Scanned {
     let output = ScanOutput {
         alerts: &mut alerts,
         diagnostics: &mut diagnostics,
+        warnings: true,
     };
     let counts = scan::run(&mut session, items, output).expect("output written");
     Scanned {

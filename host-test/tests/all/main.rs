@@ -6,3 +6,4 @@ mod cli;
 mod golden;
 mod sandbox;
 mod support;
+mod ux;

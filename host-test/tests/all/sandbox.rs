@@ -49,6 +49,7 @@ fn scan_texts(runtime: &Runtime, texts: &[&str]) -> (Counts, String, String) {
     let output = ScanOutput {
         alerts: &mut alerts,
         diagnostics: &mut diagnostics,
+        warnings: true,
     };
     let counts = scan::run(&mut session(runtime), items, output).expect("output written");
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("UTF-8 output");
