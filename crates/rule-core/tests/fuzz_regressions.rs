@@ -104,3 +104,55 @@ fn kql_trailing_keyword_prints_escaped() {
         );
     }
 }
+
+/// Parenthesised queries, value lists and nested-field braces `depth` levels deep.
+fn deep_queries(depth: usize) -> [(&'static str, String); 3] {
+    let open = "(".repeat(depth);
+    let close = ")".repeat(depth);
+    [
+        ("queries", format!("{open}a: b{close}")),
+        ("values", format!("a: {open}b{close}")),
+        (
+            "braces",
+            format!("{}c: d{}", "a: {".repeat(depth), "}".repeat(depth)),
+        ),
+    ]
+}
+
+/// Deep nesting once overflowed the parser's stack and aborted the process: about 10,000
+/// levels did in a release build on an 8 MiB stack.
+#[test]
+fn kql_deep_nesting_is_an_error() {
+    for depth in [101, 10_000, 200_000] {
+        for (kind, text) in deep_queries(depth) {
+            let error = Query::parse(&text).expect_err("a query nested too deeply parses");
+            assert!(
+                error.message.contains("deeper than 100 levels"),
+                "{kind} {depth} levels deep: {}",
+                error.message
+            );
+        }
+    }
+}
+
+#[test]
+fn kql_nesting_at_limit_runs() {
+    let [(_, queries), (_, values), (_, braces)] = deep_queries(100);
+    let doc = object(json!({"a": "b"}));
+
+    let query = parse(&queries);
+    assert!(query.matches(&doc), "{queries:?}");
+    assert_eq!(query.to_string(), "a: b");
+
+    let query = parse(&values);
+    assert!(query.matches(&doc), "{values:?}");
+    assert_eq!(query.to_string(), "a: b");
+
+    // Nested-field queries parse but cannot run, so they fail after the grammar.
+    let error = Query::parse(&braces).expect_err("a nested-field query compiles");
+    assert!(
+        !error.message.contains("deeper than"),
+        "{braces:?}: {}",
+        error.message
+    );
+}
