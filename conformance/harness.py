@@ -19,7 +19,7 @@ HOSTS = [REFERENCE_HOST, "jco", "wasmtime-py"]
 
 # The sections of a host's output that must be identical across hosts. `host` names the
 # runtime and its versions, so it differs by design.
-COMPARED_SECTIONS = ["info", "batch", "each"]
+COMPARED_SECTIONS = ["info", "batch", "each", "explain"]
 
 MAX_DIFF_LINES = 40
 
@@ -92,10 +92,14 @@ def load_output(host: str, path: Path, event_count: int):
     missing = [section for section in COMPARED_SECTIONS if section not in output]
     if missing:
         return None, f"{host}: output {path} lacks {', '.join(missing)}"
-    for mode in ["batch", "each"]:
-        count = len(output[mode]["results"])
+    counts = {
+        "batch": len(output["batch"]["results"]),
+        "each": len(output["each"]["results"]),
+        "explain": len(output["explain"]),
+    }
+    for section, count in counts.items():
         if count != event_count:
-            return None, f"{host} {mode}: {count} results for {event_count} events"
+            return None, f"{host} {section}: {count} results for {event_count} events"
     return output, None
 
 
@@ -114,11 +118,13 @@ def compare_values(label: str, expected, found, expected_name: str, found_name: 
     path, left, right = first_difference(expected, found, "")
     lines = [f"{label}: differs at {path or '(top)'}"]
     if isinstance(left, str) and isinstance(right, str):
+        # An alert document is one long line, so the bytes around the first difference
+        # locate the change better than a diff of that line would.
         lines.append(describe_string_difference(left, right, expected_name, found_name))
     else:
         lines.append(f"  {expected_name}: {short(left)}")
         lines.append(f"  {found_name}: {short(right)}")
-    lines += unified_diff(expected, found, expected_name, found_name)
+        lines += unified_diff(expected, found, expected_name, found_name)
     return ["\n".join(lines)]
 
 
@@ -185,11 +191,16 @@ def short(value, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+def short_line(line: str, limit: int = 200) -> str:
+    return line if len(line) <= limit else line[:limit] + "..."
+
+
 def unified_diff(expected, found, expected_name: str, found_name: str) -> list[str]:
     """Return a unified diff of the two values printed as indented JSON, cut to MAX_DIFF_LINES."""
     left = json.dumps(expected, indent=1, sort_keys=True, ensure_ascii=False).splitlines()
     right = json.dumps(found, indent=1, sort_keys=True, ensure_ascii=False).splitlines()
     diff = list(difflib.unified_diff(left, right, expected_name, found_name, lineterm="", n=2))
+    diff = [short_line(line) for line in diff]
     if len(diff) > MAX_DIFF_LINES:
         diff = diff[:MAX_DIFF_LINES] + [f"... {len(diff) - MAX_DIFF_LINES} more diff lines"]
     return ["  " + line for line in diff]

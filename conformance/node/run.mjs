@@ -56,11 +56,9 @@ async function runCase(moduleUrl, index, testCase) {
 
   const config = await readFile(testCase.config, 'utf8');
   const events = parseEvents(await readFile(testCase.events, 'utf8'), testCase.events);
-  return {
-    info: toWit(rule.info()),
-    batch: runBatch(rule, config, events),
-    each: runEach(rule, config, events),
-  };
+  const batch = runBatch(rule, config, events);
+  const [each, explain] = runEach(rule, config, events);
+  return { info: toWit(rule.info()), batch, each, explain };
 }
 
 /** Parses the events file: a JSON array of strings, one per event. */
@@ -84,12 +82,16 @@ function runBatch(rule, config, events) {
   }
 }
 
-/** Feeds every event to a second detector through one `evaluate` call each. */
+/**
+ * Feeds every event to a second detector through one `evaluate` call each, then has it
+ * explain every event. The stats are read last, because `explain` must not change them.
+ */
 function runEach(rule, config, events) {
   const detector = createDetector(rule, config);
   try {
     const results = events.map((event) => callResult(() => detector.evaluate(event)));
-    return { results, stats: toWit(detector.stats()) };
+    const explanations = events.map((event) => callResult(() => detector.explain(event)));
+    return [{ results, stats: toWit(detector.stats()) }, explanations];
   } finally {
     detector[Symbol.dispose]();
   }

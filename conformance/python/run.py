@@ -139,13 +139,18 @@ def run_batch(rule: Rule, config: str, events: list[str]) -> dict:
     return {"results": results, "stats": stats}
 
 
-def run_each(rule: Rule, config: str, events: list[str]) -> dict:
-    """Feed every event to a second detector through one `evaluate` call each."""
+def run_each(rule: Rule, config: str, events: list[str]) -> tuple[dict, list]:
+    """Feed every event to a second detector through one `evaluate` call each.
+
+    Then have the detector explain every event, and read the stats last, because `explain`
+    must not change them. Returns the results with the stats, and the explanations.
+    """
     detector = rule.create_detector(config)
     results = [rule.call("[method]detector.evaluate", detector, event) for event in events]
+    explanations = [rule.call("[method]detector.explain", detector, event) for event in events]
     stats = rule.call("[method]detector.stats", detector)
     detector.drop(rule.store)
-    return {"results": results, "stats": stats}
+    return {"results": results, "stats": stats}, explanations
 
 
 def read_events(path: Path) -> list[str]:
@@ -162,11 +167,9 @@ def run_case(engine, linker, loaded, case: dict) -> dict:
     events = read_events(Path(case["events"]))
 
     rule = Rule(engine, linker, loaded)
-    return {
-        "info": rule.call("info"),
-        "batch": run_batch(rule, config, events),
-        "each": run_each(rule, config, events),
-    }
+    batch = run_batch(rule, config, events)
+    each, explain = run_each(rule, config, events)
+    return {"info": rule.call("info"), "batch": batch, "each": each, "explain": explain}
 
 
 def main() -> int:

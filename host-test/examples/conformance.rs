@@ -202,11 +202,13 @@ fn run_case(runtime: &Runtime, case: &Value) -> anyhow::Result<Value> {
     let batch_outcomes = batch.evaluate_batch(&events);
     let batch = finish(batch, batch_outcomes)?;
 
+    // The stats are read after the explanations, because `explain` must not change them.
     let mut each = create_session(runtime, &config)?;
     let each_outcomes = events.iter().map(|event| each.evaluate(event)).collect();
+    let explain = explain_all(&mut each, &events)?;
     let each = finish(each, each_outcomes)?;
 
-    Ok(json!({ "info": info_json(&info), "batch": batch, "each": each }))
+    Ok(json!({ "info": info_json(&info), "batch": batch, "each": each, "explain": explain }))
 }
 
 fn create_session<'r>(runtime: &'r Runtime, config: &str) -> anyhow::Result<Session<'r>> {
@@ -222,6 +224,21 @@ fn create_session<'r>(runtime: &'r Runtime, config: &str) -> anyhow::Result<Sess
             )
         }
     }
+}
+
+/// Has the detector explain every event, as `{"ok": text}` or `{"err": error}`.
+fn explain_all(session: &mut Session<'_>, events: &[String]) -> anyhow::Result<Vec<Value>> {
+    let mut explanations = Vec::with_capacity(events.len());
+    for (index, event) in events.iter().enumerate() {
+        let explained = session
+            .explain(event)
+            .map_err(|trapped| anyhow::anyhow!("explaining event {index} trapped: {trapped}"))?;
+        explanations.push(match explained {
+            Ok(text) => json!({ "ok": text }),
+            Err(error) => json!({ "err": event_error_json(&error) }),
+        });
+    }
+    Ok(explanations)
 }
 
 /// Converts the outcomes and reads the stats. A trap fails the case: it is no value of the
