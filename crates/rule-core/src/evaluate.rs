@@ -2,6 +2,7 @@
 
 use crate::error::EventError;
 use crate::json::{self, Limits};
+use crate::prefilter;
 use crate::rule::Rule;
 use crate::shapes::{self, EcsEvent, InputFormat, Normalized, RecordClass};
 use crate::{NoMatchReason, alert};
@@ -32,6 +33,21 @@ pub fn evaluate(rule: &Rule, text: &str, options: &EvalOptions) -> Result<Evalua
         Normalized::Skipped(kind) => return Ok(Evaluation::Skipped(kind)),
     };
     Ok(classify(rule, event))
+}
+
+/// Evaluates one event as [`evaluate`] does, for callers that need only the verdict: a
+/// record that [`prefilter::screen`] proves cannot match skips the full parse. Its
+/// `NoMatch` document then holds only `@timestamp`, the field that dates the event; every
+/// other result equals [`evaluate`]'s.
+pub fn evaluate_verdict(
+    rule: &Rule,
+    text: &str,
+    options: &EvalOptions,
+) -> Result<Evaluation, EventError> {
+    match prefilter::screen(rule, text, options) {
+        Some(evaluation) => Ok(evaluation),
+        None => evaluate(rule, text, options),
+    }
 }
 
 /// Decides match or no-match for a normalised event.

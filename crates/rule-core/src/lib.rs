@@ -20,6 +20,7 @@ pub mod exceptions;
 pub mod explain;
 pub mod json;
 pub mod kql;
+pub mod prefilter;
 pub mod rule;
 pub mod shapes;
 pub mod timestamp;
