@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the Rust workspace (rule core, component inside wasmtime,
-# rule-host), the core-module adapters, and the jco and wasmtime-py conformance hosts.
-# It installs what the tests need: the Rust wasm targets, the npm packages (npm ci) and a
-# Python virtual environment. Run it from anywhere; it works in the repository root.
+# Runs every test of the project, and installs what they need first: the Rust wasm targets,
+# the npm packages of the jco host (npm ci), a Python virtual environment for wasmtime-py,
+# and cargo-fuzz on the nightly toolchain.
+#
+# Usage: scripts/test.sh            everything (about 30 minutes on a cold 2-core machine)
+#        FUZZ_SECONDS=N scripts/test.sh   run each fuzz target for N seconds (default 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*" >&2; }
+start=$SECONDS
+step() { printf '\n==> [%4d s] %s\n' "$((SECONDS - start))" "$*" >&2; }
 
 step "Rust targets"
 rustup target add wasm32-wasip2 wasm32-wasip1 wasm32-unknown-unknown
 
-step "Workspace tests (release profile, shared with rule-host scan)"
-cargo test --release --workspace --exclude rule-component
+# One release build serves `rule-host scan` and the tests: the host's build script compiles
+# the component, and the tests run it in the same wasmtime.
+step "Rule core, component and rule-host (release profile)"
+cargo test --release
+
+step "Fluent Bit and Fluvio adapters"
+cargo test --release -p adapter-tests
+
+step "Conformance: Rust host, jco and wasmtime-py on the same events"
+bash conformance/run.sh
+
+step "Fuzzing rule-core"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 step "Formatting and lints"
 cargo fmt --all --check
-cargo clippy --release --workspace --exclude rule-component --all-targets -- -D warnings
+cargo clippy --release --all-targets -p rule-core -p host-test -p adapter-tests -- -D warnings
+
+step "All tests passed"
