@@ -13,18 +13,21 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Print only alerts and errors: no summary, no warnings.
+    /// Print only alerts and errors: no summary, no warnings, no progress bar. Default:
+    /// all of them, the bar only when stderr is a terminal.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
     /// Print diagnostics on stderr; repeat for more detail. RUST_LOG overrides this.
+    /// Default: warnings and errors only.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan files, directories or standard input and print one JSON alert per line.
+    /// Scan files, directories or standard input and print the alerts, by default one JSON
+    /// document per line.
     Scan(ScanArgs),
     /// Print the rule's metadata, read from the component.
     Info(InfoArgs),
@@ -63,6 +66,7 @@ pub struct ScanArgs {
     pub index: Option<String>,
 
     /// Print an explanation of each event instead of alerts, as `rule-host explain` does.
+    /// Default: off, alerts are printed.
     #[arg(long, conflicts_with_all = ["format", "index", "stats"])]
     pub explain: bool,
 
@@ -122,7 +126,7 @@ pub struct InfoArgs {
     pub component: ComponentArgs,
 }
 
-/// Which component to run, and where its compiled form is cached.
+/// The component to run, and the cache of its compiled form.
 #[derive(Debug, Args)]
 pub struct ComponentArgs {
     /// WebAssembly component of the detection-rule world to run. Default: the rule
@@ -135,7 +139,8 @@ pub struct ComponentArgs {
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
-    /// Compile the component on every run instead of using the cache.
+    /// Compile the component on every run instead of using the cache. Default: off, the
+    /// cache is used.
     #[arg(long, conflicts_with = "cache_dir")]
     pub no_cache: bool,
 }
@@ -158,7 +163,7 @@ pub struct SandboxArgs {
     pub fuel: Option<u64>,
 }
 
-/// The event shapes the component knows, by the names its config uses.
+/// The event shapes the component accepts, by the names its config uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
     Auto,
@@ -171,7 +176,7 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    /// The value of the config's `input_format` key.
+    /// Returns the value of the config's `input_format` key.
     pub fn config_name(self) -> &'static str {
         match self {
             InputFormat::Auto => "auto",

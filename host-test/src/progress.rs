@@ -11,7 +11,7 @@ use crate::input::{InputItem, Payload};
 /// The bar's line: events read (the bar's position), bytes read, events per second and
 /// alerts so far.
 const TEMPLATE: &str =
-    "{spinner} {human_pos} events, {bytes_read} read, {per_sec}, {alerts} alerts, {elapsed}";
+    "{spinner} {human_pos} events, {bytes_read} read, {rate} events/s, {alerts} alerts, {elapsed}";
 
 /// Counts the scan's progress and draws it on stderr.
 ///
@@ -46,7 +46,13 @@ impl Progress {
                 "bytes_read",
                 counter_key(&bytes, |n| HumanBytes(n).to_string()),
             )
-            .with_key("alerts", counter_key(&alerts, |n| n.to_string()));
+            .with_key("alerts", counter_key(&alerts, |n| n.to_string()))
+            .with_key(
+                "rate",
+                |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = write!(out, "{:.0}", state.per_sec());
+                },
+            );
 
         // NOTE: no steady tick. The scan holds stderr's lock while it runs, and a ticking
         // thread would wait on it; the bar redraws as events arrive instead.

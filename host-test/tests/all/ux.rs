@@ -126,7 +126,14 @@ fn es_bulk_pairs_create_actions_with_the_alerts() {
 #[test]
 fn es_bulk_index_flag_names_the_index() {
     let path = fixture("siblings.ndjson").display().to_string();
-    let args = ["scan", "--format", "es-bulk", "--index", "alerts-lambda", &path];
+    let args = [
+        "scan",
+        "--format",
+        "es-bulk",
+        "--index",
+        "alerts-lambda",
+        &path,
+    ];
     let bulk = json_lines(&stdout(&run(&args, "")));
 
     assert_eq!(bulk.len(), 2);
@@ -138,7 +145,11 @@ fn es_bulk_index_flag_names_the_index() {
 fn index_without_es_bulk_is_a_usage_error() {
     let output = run(&["scan", "--index", "alerts-lambda", "-"], "");
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("--format es-bulk"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--format es-bulk"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -149,7 +160,9 @@ fn pretty_has_one_row_per_alert() {
 
     assert_eq!(lines.len(), alerts.len() + 1, "{table}");
     let header: Vec<&str> = lines[0].split_whitespace().collect();
-    let columns = ["TIME", "ACTOR", "FUNCTION", "SOURCE", "ACCOUNT", "REGION", "REASON"];
+    let columns = [
+        "TIME", "ACTOR", "FUNCTION", "SOURCE", "ACCOUNT", "REGION", "REASON",
+    ];
     assert_eq!(header, columns);
 }
 
@@ -195,7 +208,10 @@ fn explain_matching_event() {
 
     assert_eq!(document["verdict"]["kind"], "alert");
     assert_eq!(document["shape"], "cloudtrail");
-    assert_eq!(document["fields"]["event.action"][0], "DeleteFunction20150331");
+    assert_eq!(
+        document["fields"]["event.action"][0],
+        "DeleteFunction20150331"
+    );
     let values: Vec<&Value> = document["clauses"]
         .as_array()
         .expect("clauses")
@@ -205,7 +221,10 @@ fn explain_matching_event() {
     assert_eq!(values, ["true", "true", "true", "true"]);
 
     assert!(text.starts_with("-:1\n"), "{text}");
-    assert!(text.contains("event.action = \"DeleteFunction20150331\""), "{text}");
+    assert!(
+        text.contains("event.action = \"DeleteFunction20150331\""),
+        "{text}"
+    );
     assert!(text.contains("verdict    alert (uuid "), "{text}");
     assert!(text.contains("exception  none"), "{text}");
 }
@@ -214,7 +233,10 @@ fn explain_matching_event() {
 fn explain_non_matching_event() {
     let (text, document) = explain_line(1, None);
 
-    assert_eq!(document["verdict"], serde_json::json!({"kind": "no_match", "reason": "query"}));
+    assert_eq!(
+        document["verdict"],
+        serde_json::json!({"kind": "no_match", "reason": "query"})
+    );
     let action_clause = document["clauses"]
         .as_array()
         .expect("clauses")
@@ -227,7 +249,10 @@ fn explain_non_matching_event() {
         text.contains("false    event.action: (DeleteFunction or DeleteFunction20*)"),
         "{text}"
     );
-    assert!(text.contains("verdict    no_match (reason query)"), "{text}");
+    assert!(
+        text.contains("verdict    no_match (reason query)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -237,14 +262,17 @@ fn explain_excepted_event() {
     assert_eq!(document["exception"], "deploy pipeline role");
     assert_eq!(document["verdict"]["kind"], "excepted");
     assert!(text.contains("exception  deploy pipeline role"), "{text}");
-    assert!(text.contains("verdict    excepted (item deploy pipeline role)"), "{text}");
+    assert!(
+        text.contains("verdict    excepted (item deploy pipeline role)"),
+        "{text}"
+    );
 }
 
 #[test]
 fn explain_reports_malformed_event_in_place() {
     let text = std::fs::read_to_string(fixture("siblings.ndjson")).expect("fixture");
     let matching = text.lines().nth(MATCHING_LINE - 1).expect("line exists");
-    let input = format!("{{\"eventName\": \n{matching}\n");
+    let input = format!("{{\"eventName\": nope}}\n{matching}\n");
 
     let readable = run(&["explain", "-"], &input);
     let blocks = stdout(&readable);
@@ -273,7 +301,7 @@ fn scan_explain_matches_explain() {
 }
 
 /// Text the progress bar's line holds and no other output does: the events-per-second rate.
-const BAR_MARK: &str = "/s, ";
+const BAR_MARK: &str = " events/s, ";
 
 /// Writes a stream of `copies` copies of the siblings fixture, big enough that the bar is
 /// drawn while the scan runs.
@@ -304,7 +332,10 @@ fn progress_bar_is_drawn_on_a_terminal() {
 
     let terminal = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{terminal}");
-    assert!(terminal.contains(BAR_MARK), "no bar on the terminal: {terminal:?}");
+    assert!(
+        terminal.contains(BAR_MARK),
+        "no bar on the terminal: {terminal:?}"
+    );
     assert!(terminal.contains(" alerts, "), "{terminal:?}");
 }
 
@@ -318,4 +349,49 @@ fn progress_bar_is_absent_when_piped() {
     let reports = stderr(&output);
     assert!(!reports.contains(BAR_MARK), "{reports}");
     assert!(reports.contains(" events: "), "no summary: {reports}");
+}
+
+/// Splits a help text's option list into one entry per option, its description included.
+fn option_entries(help: &str) -> Vec<String> {
+    let mut entries: Vec<String> = Vec::new();
+    let mut in_options = false;
+    for line in help.lines() {
+        if !line.starts_with(' ') && !line.is_empty() {
+            in_options = line.starts_with("Options:");
+            continue;
+        }
+        if !in_options {
+            continue;
+        }
+        // Options are indented by at most six spaces; their lists of values, further.
+        let indent = line.len() - line.trim_start().len();
+        if indent <= 6 && line.trim_start().starts_with('-') {
+            entries.push(line.to_owned());
+        } else if let Some(entry) = entries.last_mut() {
+            entry.push(' ');
+            entry.push_str(line.trim());
+        }
+    }
+    entries
+}
+
+#[test]
+fn every_option_states_its_default() {
+    for subcommand in ["scan", "explain", "info"] {
+        let output = run(&[subcommand, "--help"], "");
+        let help = stdout(&output);
+        let entries = option_entries(&help);
+
+        assert!(
+            entries.len() > 3,
+            "{subcommand}: no options found in\n{help}"
+        );
+        for entry in entries {
+            let built_in = entry.contains("--help") || entry.contains("--version");
+            if !built_in {
+                let lower = entry.to_lowercase();
+                assert!(lower.contains("default"), "{subcommand}: {entry}");
+            }
+        }
+    }
 }
