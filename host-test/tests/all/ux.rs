@@ -395,3 +395,37 @@ fn every_option_states_its_default() {
         }
     }
 }
+
+#[test]
+fn info_text_shows_schedule_severity_mapping_query() {
+    let output = run(&["info"], "");
+    let text = stdout(&output);
+
+    let expected = [
+        "severity      low (risk score 21)",
+        "schedule      every 5m, looking back 6m",
+        "tactic        TA0040 Impact",
+        "technique     T1485 Data Destruction",
+        "query         data_stream.dataset: \"aws.cloudtrail\"",
+        "rule sha256   ",
+    ];
+    for line in expected {
+        assert!(text.contains(line), "info lacks {line:?}:\n{text}");
+    }
+}
+
+#[test]
+fn info_json_has_the_same_facts() {
+    let output = run(&["info", "--json"], "");
+    let info: Value = serde_json::from_slice(&output.stdout).expect("info JSON");
+
+    assert_eq!(info["severity"], "low");
+    assert_eq!(info["interval_seconds"], 300);
+    assert_eq!(info["tactics"][0]["id"], "TA0040");
+    assert!(
+        info["query"]
+            .as_str()
+            .is_some_and(|q| q.contains("DeleteFunction20*"))
+    );
+    assert_eq!(info["rule_digest"].as_str().map(str::len), Some(64));
+}
