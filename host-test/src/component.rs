@@ -20,7 +20,7 @@ pub struct ComponentSource {
 }
 
 impl ComponentSource {
-    /// The component built from this workspace.
+    /// Returns the component built from this workspace.
     pub fn built_in() -> ComponentSource {
         ComponentSource {
             bytes: Cow::Borrowed(BUILT_IN),

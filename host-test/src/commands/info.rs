@@ -124,7 +124,7 @@ fn severity_name(severity: Severity) -> &'static str {
 /// Formats seconds as Elastic's rule files write intervals: `5m`, or `90s` when not whole
 /// minutes.
 fn minutes(seconds: u32) -> String {
-    if seconds % 60 == 0 {
+    if seconds.is_multiple_of(60) {
         format!("{}m", seconds / 60)
     } else {
         format!("{seconds}s")

@@ -152,8 +152,8 @@ fn apply(
     Ok(serde_json::Value::Object(object).to_string())
 }
 
-/// The config's `max_event_bytes`, when it is a number; the component reports any other
-/// mistake in it.
+/// Returns the config's `max_event_bytes` when it is a number. The component reports any
+/// other mistake in that key.
 fn configured_max_event_bytes(text: &str) -> Option<u64> {
     let value: serde_json::Value = serde_json::from_str(text).ok()?;
     value.get("max_event_bytes")?.as_u64()

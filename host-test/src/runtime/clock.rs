@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Where the guest's wall clock comes from.
+/// The source of the guest's wall clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum WallClock {
     /// The host's real clock.

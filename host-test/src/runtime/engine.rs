@@ -21,7 +21,7 @@ pub fn new_engine(options: EngineOptions) -> anyhow::Result<Engine> {
     let mut config = Config::new();
     config.epoch_interruption(true);
     config.consume_fuel(options.fuel);
-    // Frame numbers of a stripped component help nobody, and a trap message must fit on
+    // Frame numbers of a stripped component are of no use, and a trap message must fit on
     // the one line of its `PATH:LINE: error:` report.
     config.wasm_backtrace_max_frames(None);
 

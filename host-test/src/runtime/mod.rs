@@ -1,7 +1,7 @@
 //! The sandbox: one wasmtime engine, a pre-instantiated rule component, and stores with
 //! memory, time and fuel limits.
 //!
-//! Each store holds one instance. A trap (a guest panic, an exhausted limit, a call to an
+//! Each store contains one instance. A trap (a guest panic, an exhausted limit, a call to an
 //! import the host does not provide) makes the instance unusable, so a [`Session`] drops it
 //! and instantiates a fresh one from the same [`DetectionRulePre`].
 
@@ -93,7 +93,7 @@ impl Runtime {
         Ok(runtime)
     }
 
-    /// The limits every call runs with.
+    /// Returns the limits every call runs with.
     pub fn limits(&self) -> Limits {
         self.limits
     }

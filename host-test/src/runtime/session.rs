@@ -8,7 +8,7 @@ use super::state::HostState;
 use super::trap::Trapped;
 use super::{ConfigError, EventError, Runtime, Stats, Verdict};
 
-/// What became of one event sent to the component.
+/// The result of one event sent to the component.
 #[derive(Debug, Clone)]
 pub enum Outcome {
     /// The detector's decision.
@@ -23,7 +23,10 @@ pub enum Outcome {
 ///
 /// When a call traps, the instance is dropped and the next call creates a fresh instance
 /// and detector with the same config. The detector's window and replay state start over
-/// then, so [`Session::restarts`] tells the caller how often that happened.
+/// then, so [`Session::restarts`] counts how often that happened.
+///
+/// NOTE: there is no limit on restarts. A component that loops on every event costs the
+/// per-call time limit for each event (plus one for its batch) and then goes on.
 pub struct Session<'r> {
     runtime: &'r Runtime,
     config: String,
@@ -58,7 +61,7 @@ impl<'r> Session<'r> {
         }))
     }
 
-    /// How many times the instance was discarded after a trap.
+    /// Returns how many times the instance was discarded after a trap.
     pub fn restarts(&self) -> u64 {
         self.restarts
     }
@@ -67,13 +70,13 @@ impl<'r> Session<'r> {
     ///
     /// The whole batch goes to the component in one call. If that call traps, the host
     /// cannot tell which event caused it, so it restarts the component and sends the
-    /// batch's events one at a time: each event that traps again is reported as trapped,
-    /// and the others get their verdicts.
+    /// batch's events one at a time. Each event that traps again is reported as trapped,
+    /// and the others get their verdicts from the fresh detector.
     pub fn evaluate_batch(&mut self, events: &[String]) -> Vec<Outcome> {
-        if events.len() > 1 {
-            if let Some(outcomes) = self.try_batch(events) {
-                return outcomes;
-            }
+        if events.len() > 1
+            && let Some(outcomes) = self.try_batch(events)
+        {
+            return outcomes;
         }
         events
             .iter()

@@ -37,7 +37,7 @@ impl Trapped {
         Trapped { message }
     }
 
-    /// The message, without the `component trapped:` prefix the caller adds.
+    /// Returns the message, without the `component trapped:` prefix the caller adds.
     pub fn message(&self) -> &str {
         &self.message
     }

@@ -25,7 +25,7 @@ const CLI_STDOUT: &str = "wasi:cli/stdout@0.2.6";
 const CLI_STDERR: &str = "wasi:cli/stderr@0.2.6";
 
 /// How many bytes an output stream accepts per write. Writes are buffered in memory, so any
-/// size works; this is the size wasi-libc asks for each time.
+/// size works; this is the size wasi-libc requests each time.
 const WRITE_BUDGET: u64 = 4096;
 
 /// `wasi:clocks/wall-clock.datetime`.
@@ -66,7 +66,7 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> Result<()> {
         .instance(INSECURE_SEED)?
         .func_wrap("insecure-seed", |_, ()| Ok((insecure_seed(),)))?;
 
-    // The standard library's panic handler reads RUST_BACKTRACE. The guest sees no host
+    // The standard library's panic handler reads RUST_BACKTRACE. The guest gets no host
     // variables, so its behaviour does not depend on the environment the host runs in.
     let mut environment = linker.instance(ENVIRONMENT)?;
     environment.func_wrap("get-environment", |_, ()| {

@@ -390,3 +390,26 @@ fn quiet_scan_hides_cap_warning() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), "");
 }
+
+#[test]
+fn info_reads_given_component() {
+    let output = run(
+        &["info", "--json", "--component", FAULTY_COMPONENT_PATH],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let info: Value = serde_json::from_slice(&output.stdout).expect("info JSON");
+    assert_eq!(info["name"], "Faulty test component");
+    assert_eq!(info["component"]["origin"], FAULTY_COMPONENT_PATH);
+}
+
+#[test]
+fn missing_component_exits_2() {
+    let output = run(&["scan", "--component", "/nonexistent/rule.wasm"], "");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot read the component file /nonexistent/rule.wasm"),
+        "{}",
+        stderr(&output)
+    );
+}
