@@ -190,7 +190,8 @@ def main() -> int:
         try:
             output = run_case(engine, linker, loaded, case)
         except Exception as error:  # noqa: BLE001 - a trap or bad input fails this case only
-            output = {"error": "".join(traceback.format_exception_only(error)).strip()}
+            message = traceback.format_exception_only(type(error), error)
+            output = {"error": "".join(message).strip()}
 
         path = Path(case["outputs"][HOST_NAME])
         path.parent.mkdir(parents=True, exist_ok=True)
