@@ -14,8 +14,8 @@ pub struct GuestCell<T> {
     busy: Cell<bool>,
 }
 
-// SAFETY: see the type's documentation; the exports that use the cell are its only callers,
-// they do not reenter, and a wasm32 guest without atomics has a single thread.
+// SAFETY: the exports that use the cell are its only callers and they do not reenter. A
+// wasm32 guest without atomics has a single thread.
 unsafe impl<T> Sync for GuestCell<T> {}
 
 impl<T> GuestCell<T> {

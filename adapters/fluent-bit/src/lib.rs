@@ -46,9 +46,9 @@ impl FilterState {
 
 /// Filters one record. Fluent Bit's `function_name` names this export.
 ///
-/// `record` points to the record body as JSON text (`record_len` bytes, not counting the NUL
-/// Fluent Bit appends); `time_sec` and `time_nsec` are the record's timestamp, used as the
-/// processing time. The tag is not used. The returned string stays valid until the next call.
+/// `record` points to the record body as JSON text: `record_len` bytes, not counting the NUL
+/// Fluent Bit appends. `time_sec` and `time_nsec` are the record's timestamp, which is used as
+/// the processing time. The tag is not used. The returned string stays valid until the next call.
 ///
 /// A null `record` means the host could not copy the record into this module's heap (Fluent
 /// Bit logs `allocate N bytes memory failed` and calls anyway); the record is dropped.

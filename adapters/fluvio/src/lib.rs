@@ -57,7 +57,7 @@ pub fn filter_map(record: &SmartModuleRecord) -> Result<Option<(Option<RecordDat
     Ok(output)
 }
 
-/// The wall clock, which Fluvio's engine gives a `wasm32-wasip1` module through WASI.
+/// Reads the wall clock, which Fluvio's engine gives a `wasm32-wasip1` module through WASI.
 /// `rule_config`'s `processing_time` pins it instead.
 fn processing_time() -> Timestamp {
     let since_epoch = SystemTime::now()

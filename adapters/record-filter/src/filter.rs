@@ -12,7 +12,7 @@ pub const ALERT_KEY: &str = "rule_alert";
 /// The key of the error object that reports a record the rule could not evaluate.
 pub const ERROR_KEY: &str = "rule_error";
 
-/// What one record becomes.
+/// The outcome for one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filtered {
     /// The record is dropped.
@@ -27,7 +27,7 @@ pub enum Filtered {
 }
 
 impl Filtered {
-    /// The JSON text to emit, or `None` when the record is dropped.
+    /// Returns the JSON text to emit, or `None` when the record is dropped.
     pub fn text(&self) -> Option<&str> {
         match self {
             Filtered::Drop => None,
@@ -92,7 +92,7 @@ impl RecordFilter {
         self.counters
     }
 
-    /// The detector, for its rule and its own statistics.
+    /// Returns the detector, for its rule and its own statistics.
     pub fn detector(&self) -> &Detector {
         &self.detector
     }
@@ -142,7 +142,8 @@ impl RecordFilter {
     }
 }
 
-/// The kebab-case name of an event error, as the WIT contract's `event-error` cases read.
+/// Returns the kebab-case name of an event error, as the WIT contract's `event-error` cases
+/// spell it.
 fn error_kind(error: &EventError) -> &'static str {
     match error {
         EventError::InvalidJson(_) => "invalid-json",

@@ -2,7 +2,7 @@
 //! Fluvio's SmartModules) share: find the event inside a pipeline record, evaluate it with
 //! the bundled rule, and turn the verdict into the record to emit.
 //!
-//! Nothing here knows about WebAssembly; each adapter crate adds its host's calling
+//! Nothing here depends on WebAssembly. Each adapter crate adds its host's calling
 //! convention.
 
 pub mod filter;

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use thiserror::Error;
 
-/// What the filter emits for each record.
+/// The filter's output for each record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutputMode {
@@ -18,7 +18,7 @@ pub enum OutputMode {
     Annotate,
 }
 
-/// What happens to a record the rule cannot evaluate (invalid JSON, unknown shape, ...).
+/// The handling of a record the rule cannot evaluate (invalid JSON, unknown shape, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OnError {
@@ -39,7 +39,7 @@ pub struct Settings {
     pub rule_config: Config,
 }
 
-/// Why a settings document or parameter was rejected.
+/// The reason a settings document or parameter was rejected.
 #[derive(Debug, Error)]
 pub enum SettingsError {
     /// The message names the key and the expected form.

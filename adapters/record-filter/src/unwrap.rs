@@ -18,7 +18,7 @@ struct Wrapper<'a> {
 }
 
 /// Returns the event text of `record`: the string in its `log` field, else in its `message`
-/// field, when that string holds a JSON object; otherwise the record itself.
+/// field, when that string contains a JSON object; otherwise the record itself.
 ///
 /// A record whose wrapper cannot be read (invalid JSON, a `log` that is not a string) is
 /// returned whole, so that the rule's own parser reports what is wrong with it.
@@ -30,12 +30,12 @@ pub fn event_text(record: &str) -> Cow<'_, str> {
     [wrapper.log, wrapper.message]
         .into_iter()
         .flatten()
-        .find(|text| holds_object(text))
+        .find(|text| contains_object(text))
         .unwrap_or(Cow::Borrowed(record))
 }
 
 /// Tells whether `text` looks like a JSON object: its first non-blank character is `{`.
-fn holds_object(text: &str) -> bool {
+fn contains_object(text: &str) -> bool {
     text.trim_start().starts_with('{')
 }
 

@@ -105,6 +105,7 @@ impl FluentBitHost {
 
         let function = instance
             .get_typed_func(&mut store, function_name)
+            .map_err(anyhow::Error::from)
             .with_context(|| format!("The {function_name} wasm function is not found."))?;
 
         Ok(FluentBitHost {
@@ -247,7 +248,9 @@ impl FluentBitHost {
 
 /// Compiles a module for the host, with wasmtime's default configuration.
 pub fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-    Module::new(engine, bytes).context("compiling the filter module failed")
+    Module::new(engine, bytes)
+        .map_err(anyhow::Error::from)
+        .context("compiling the filter module failed")
 }
 
 /// Applies WAMR's load-time checks that matter to a filter.
@@ -277,6 +280,7 @@ fn add_app_heap(store: &mut Store<()>, memory: Memory, size: u32) -> Result<AppH
     let pages = u64::from(size).div_ceil(WASM_PAGE_SIZE);
     let previous_pages = memory
         .grow(&mut *store, pages)
+        .map_err(anyhow::Error::from)
         .context("adding the app heap failed")?;
     let base =
         u32::try_from(previous_pages * WASM_PAGE_SIZE).context("the app heap lies beyond 4 GiB")?;
