@@ -175,6 +175,103 @@ fn annotate(record: &str, key: &str, value: Value) -> String {
 mod tests {
     use super::*;
 
+    const DELETION: &str = r#"{"eventVersion":"1.08","userIdentity":{"type":"IAMUser",
+        "arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333",
+        "userName":"alice"},"eventTime":"2024-05-01T12:00:00Z",
+        "eventSource":"lambda.amazonaws.com","eventName":"DeleteFunction20150331",
+        "awsRegion":"us-east-1","sourceIPAddress":"192.0.2.10",
+        "requestParameters":{"functionName":"payments-handler"},
+        "eventID":"8d2f6c1a-5e4b-4f3a-9c7d-1b2e3f4a5b01","eventType":"AwsApiCall",
+        "recipientAccountId":"111122223333"}"#;
+
+    fn now() -> Timestamp {
+        Timestamp::parse("2024-05-01T12:05:00Z").unwrap()
+    }
+
+    fn filter_with(output: OutputMode, on_error: OnError) -> RecordFilter {
+        RecordFilter::new(Settings {
+            output,
+            on_error,
+            ..Settings::default()
+        })
+    }
+
+    fn error_kind_of(filtered: &Filtered) -> Option<String> {
+        let text = filtered.text()?;
+        let value: Value = serde_json::from_str(text).ok()?;
+        Some(value[ERROR_KEY]["kind"].as_str()?.to_owned())
+    }
+
+    #[test]
+    fn alerts_output_counts_each_outcome() {
+        let mut filter = filter_with(OutputMode::Alerts, OnError::Record);
+        let other = DELETION.replace("DeleteFunction20150331", "ListFunctions20150331");
+
+        let alert = filter.filter(DELETION.as_bytes(), now());
+        let dropped = filter.filter(other.as_bytes(), now());
+        let error = filter.filter(b"{\"eventName\":", now());
+
+        assert!(matches!(alert, Filtered::Alert { .. }), "{alert:?}");
+        assert_eq!(dropped, Filtered::Drop);
+        assert_eq!(error_kind_of(&error).as_deref(), Some("invalid-json"));
+        let expected = Counters {
+            records: 3,
+            alerts: 1,
+            dropped: 1,
+            errors: 1,
+        };
+        assert_eq!(filter.counters(), expected);
+    }
+
+    #[test]
+    fn on_error_drop_drops_and_counts() {
+        let mut filter = filter_with(OutputMode::Alerts, OnError::Drop);
+
+        let filtered = filter.filter(b"not json", now());
+
+        assert_eq!(filtered, Filtered::Drop);
+        assert_eq!(filter.counters().errors, 1);
+        assert_eq!(filter.counters().dropped, 1);
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_record() {
+        let mut filter = filter_with(OutputMode::Alerts, OnError::Record);
+
+        let filtered = filter.filter(b"{\"log\":\"\xff\"}", now());
+
+        assert_eq!(error_kind_of(&filtered).as_deref(), Some("invalid-utf8"));
+    }
+
+    #[test]
+    fn annotate_output_adds_alert_to_record() {
+        let mut filter = filter_with(OutputMode::Annotate, OnError::Record);
+
+        let filtered = filter.filter(DELETION.as_bytes(), now());
+
+        let Filtered::Record(text) = filtered else {
+            panic!("expected a record: {filtered:?}")
+        };
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["eventName"], json!("DeleteFunction20150331"));
+        assert!(value[ALERT_KEY].is_object(), "{text}");
+        assert_eq!(filter.counters().alerts, 1);
+    }
+
+    #[test]
+    fn annotate_output_adds_error_to_record() {
+        let mut filter = filter_with(OutputMode::Annotate, OnError::Record);
+
+        let filtered = filter.filter(br#"{"log":"{broken","host":"a"}"#, now());
+
+        let Filtered::Record(text) = filtered else {
+            panic!("expected a record: {filtered:?}")
+        };
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["host"], json!("a"));
+        assert_eq!(value[ERROR_KEY]["kind"], json!("invalid-json"));
+    }
+
     #[test]
     fn annotate_adds_key() {
         let text = annotate(r#"{"b":1,"a":"x"}"#, ALERT_KEY, json!({"id": 7}));
