@@ -12,9 +12,12 @@
 //! # Event time
 //!
 //! The windows, the replay look-back and the burst look-back all use the event's
-//! `event.ingested`, else its `@timestamp`, as Kibana does. An event with neither takes
-//! the processing time, standing in for the `event.ingested` that Elastic's ingest would
-//! have stamped on it.
+//! `event.ingested`, else its `@timestamp`, as Kibana does. An event with neither (or with
+//! one that does not parse) is filed at the watermark, the newest event time seen, and does
+//! not move it: otherwise one such event in an archive of old logs would move the watermark
+//! to the wall clock and make the detector forget every window and replay of the archive.
+//! Only while no event time has been seen does it take the processing time, standing in for
+//! the `event.ingested` that Elastic's ingest would have stamped on it.
 //!
 //! # Burst
 //!
@@ -135,6 +138,9 @@ pub struct Detector {
     recent: RecentDeletions,
     /// The largest event time seen so far.
     watermark: Option<Timestamp>,
+    /// The largest processing time that stood in for a missing event time, used only while
+    /// no event time has been seen.
+    processing_watermark: Option<Timestamp>,
 }
 
 impl Detector {
@@ -151,6 +157,7 @@ impl Detector {
             cap,
             recent: RecentDeletions::default(),
             watermark: None,
+            processing_watermark: None,
         }
     }
 
@@ -217,8 +224,13 @@ impl Detector {
             Evaluation::Skipped(kind) => return Verdict::Skipped(kind),
         };
         let processing_time = self.config.processing_time.unwrap_or(now);
-        let time = event_time::event_time(&event.doc).unwrap_or(processing_time);
-        self.advance_watermark(time);
+        let time = match event_time::event_time(&event.doc) {
+            Some(time) => {
+                self.advance_watermark(time);
+                time
+            }
+            None => self.time_for_timeless_event(processing_time),
+        };
 
         // Every distinct matching record is remembered, the excepted ones included, so
         // that a burst counts all of a principal's deletions once each.
@@ -269,6 +281,22 @@ impl Detector {
         alert::build_alert(&self.rule, event, &options)
     }
 
+    /// Returns the time to file a matching event without a usable event time under: the
+    /// watermark once any event time has been seen, else the processing time, which then
+    /// serves as the stream's clock for bounding state.
+    fn time_for_timeless_event(&mut self, processing_time: Timestamp) -> Timestamp {
+        if let Some(watermark) = self.watermark {
+            return watermark;
+        }
+        let clock = match self.processing_watermark {
+            Some(clock) if clock >= processing_time => clock,
+            _ => processing_time,
+        };
+        self.processing_watermark = Some(clock);
+        self.forget_lookback_before(clock);
+        clock
+    }
+
     /// Moves the watermark to `time` if it is later, and forgets the state that fell a
     /// look-back behind the watermark.
     fn advance_watermark(&mut self, time: Timestamp) {
@@ -277,7 +305,11 @@ impl Detector {
             _ => time,
         };
         self.watermark = Some(watermark);
+        self.forget_lookback_before(watermark);
+    }
 
+    /// Forgets the window, replay and burst state more than a look-back older than `watermark`.
+    fn forget_lookback_before(&mut self, watermark: Timestamp) {
         // NOTE: an event more than a look-back older than the watermark finds its window
         // and its earlier copies forgotten, so it may alert past the cap or alert again,
         // and its burst count misses forgotten deletions.

@@ -108,6 +108,33 @@ fn cap_suppresses_101st_in_window() {
 }
 
 #[test]
+fn timeless_event_keeps_old_windows() {
+    // One deletion without an event time, then 101 deletions in one window of an archive
+    // an hour older than the processing time: the time-less event must not move the
+    // watermark to the processing time, or the cap and replay state would be forgotten.
+    let mut detector = detector("{}");
+    let timeless = deletion(999, 0).replace(
+        &format!(
+            "\"eventTime\":\"{}\",",
+            Timestamp::from_unix(BASE, 0).unwrap()
+        ),
+        "",
+    );
+    assert!(
+        !timeless.contains("eventTime"),
+        "the event time was removed"
+    );
+    assert_eq!(kind(&verdict(&mut detector, &timeless)), "alert");
+
+    let kinds: Vec<_> = (0..101)
+        .map(|n| kind(&verdict(&mut detector, &deletion(n, 10))))
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "alert").count(), 100);
+    assert_eq!(kinds.last(), Some(&"suppressed"));
+    assert_eq!(kind(&verdict(&mut detector, &deletion(0, 20))), "duplicate");
+}
+
+#[test]
 fn cap_keeps_first_arrivals() {
     let mut detector = detector(r#"{"max_alerts_per_execution": 2}"#);
     let late_first = verdict(&mut detector, &deletion(1, 250));
