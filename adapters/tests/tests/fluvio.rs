@@ -190,9 +190,9 @@ fn unix_millis(time: SystemTime) -> i128 {
 
 #[test]
 fn invalid_parameter_fails_initialization() {
-    let error = chain(&[("output", "everything")])
-        .err()
-        .expect("initialization fails");
+    let Err(error) = chain(&[("output", "everything")]) else {
+        panic!("initialization succeeded with output=everything");
+    };
 
     let message = format!("{error:#}");
     assert!(message.contains("everything"), "{message}");
