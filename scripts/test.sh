@@ -20,7 +20,7 @@ step "Rule core, component and rule-host (release profile)"
 cargo test --release
 
 step "Fluent Bit and Fluvio adapters"
-cargo test --release -p adapter-tests
+cargo test --release -p adapter-tests -p record-filter
 
 step "Conformance: Rust host, jco and wasmtime-py on the same events"
 bash conformance/run.sh
