@@ -1,0 +1,91 @@
+//! The contenders: each reads the same NDJSON file and counts the events its rule alerts on.
+//!
+//! The in-process contenders run in a child process of the suite each, so that the peak
+//! resident memory of one does not inflate another's. jq and CPython are external
+//! programs, run the same way.
+
+pub mod component;
+pub mod external;
+pub mod floor;
+pub mod native;
+pub mod vrl;
+
+use std::fmt;
+use std::path::Path;
+
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+
+/// What one run of a contender counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub events: u64,
+    pub alerts: u64,
+    /// Events the contender rejected as invalid.
+    pub errors: u64,
+}
+
+/// The contenders, in the order the table lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Contender {
+    /// Reads the file and splits lines, nothing else.
+    Floor,
+    /// `rule_core::Detector::evaluate` per event, natively.
+    Native,
+    /// The component's `detector.evaluate`, one call per event.
+    ComponentEach,
+    /// The component's `detector.evaluate-batch`, as `rule-host scan` calls it.
+    ComponentBatch,
+    /// The rule in VRL, run with the `vrl` crate.
+    Vrl,
+    /// The rule as a jq filter.
+    Jq,
+    /// The rule as a CPython function in Panther's style.
+    Python,
+}
+
+impl Contender {
+    pub const ALL: [Contender; 7] = [
+        Contender::Floor,
+        Contender::Native,
+        Contender::ComponentEach,
+        Contender::ComponentBatch,
+        Contender::Vrl,
+        Contender::Jq,
+        Contender::Python,
+    ];
+
+    /// The name the command line and the table use.
+    pub fn name(self) -> &'static str {
+        self.to_possible_value()
+            .map(|value| value.get_name().to_owned())
+            .map(|name| Box::leak(name.into_boxed_str()) as &'static str)
+            .unwrap_or("?")
+    }
+
+    /// Whether the contender runs inside this program.
+    pub fn in_process(self) -> bool {
+        !matches!(self, Contender::Jq | Contender::Python)
+    }
+
+    /// Runs an in-process contender over `input`. Setup (compiling the component or the
+    /// VRL program) happens before `start` is called, so it is not timed.
+    pub fn run(self, input: &Path, start: &mut dyn FnMut()) -> anyhow::Result<Tally> {
+        match self {
+            Contender::Floor => floor::run(input, start),
+            Contender::Native => native::run(input, start),
+            Contender::ComponentEach => component::run(input, component::Calls::Each, start),
+            Contender::ComponentBatch => component::run(input, component::Calls::Batch, start),
+            Contender::Vrl => vrl::run(input, start),
+            Contender::Jq | Contender::Python => {
+                anyhow::bail!("{self} runs as an external program")
+            }
+        }
+    }
+}
+
+impl fmt::Display for Contender {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
