@@ -223,10 +223,10 @@ fn bad_input_classes_are_answered_and_counted() {
                 case.name
             ));
         }
-        if let Some(message) = case.message {
-            if !stderr.contains(message) {
-                failures.push(format!("{}: stderr lacks {message:?}: {stderr}", case.name));
-            }
+        if let Some(message) = case.message
+            && !stderr.contains(message)
+        {
+            failures.push(format!("{}: stderr lacks {message:?}: {stderr}", case.name));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
