@@ -19,12 +19,17 @@ impl Timestamp {
     }
 
     /// Parses an ISO 8601 date-time with an offset, such as CloudTrail's `eventTime`
-    /// (`2015-03-18T19:04:42Z`) or an ECS `@timestamp` with fractional seconds.
+    /// (`2015-03-18T19:04:42Z`) or an ECS `@timestamp` with fractional seconds. Returns
+    /// `None` for other text and for an instant outside the years -9999 to 9999 in UTC.
     pub fn parse(text: &str) -> Option<Self> {
         let parsed = OffsetDateTime::parse(text, &Rfc3339)
             .or_else(|_| OffsetDateTime::parse(text, &Iso8601::DEFAULT))
             .ok()?;
-        Some(Self(parsed.to_offset(UtcOffset::UTC)))
+
+        // The offset can move a date at the end of the range past it, as in
+        // `9999-12-31T23:59:59-01:00`, and the unchecked conversion would panic.
+        let utc = parsed.checked_to_offset(UtcOffset::UTC)?;
+        Some(Self(utc))
     }
 
     /// Seconds since the Unix epoch, rounded down.
