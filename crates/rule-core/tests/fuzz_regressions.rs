@@ -4,7 +4,9 @@
 use std::fs;
 use std::path::PathBuf;
 
+use rule_core::explain::explain;
 use rule_core::kql::Query;
+use rule_core::{Config, ConfigError, Detector, Rule, Timestamp, Verdict};
 use serde_json::{Map, Value, json};
 
 /// Returns the name and text of every input kept for the fuzz target `target`.
@@ -155,4 +157,60 @@ fn kql_nesting_at_limit_runs() {
         "{braces:?}: {}",
         error.message
     );
+}
+
+/// A date-time whose offset moves it past the year 9999 in UTC once panicked in the
+/// conversion to UTC, in the configuration and in any event's time fields.
+#[test]
+fn timestamp_past_range_is_none() {
+    let cases = [
+        ("9999-12-31T23:59:59-23:59", false),
+        ("9999-12-31T23:59:59-00:01", false),
+        ("9999-12-31T23:59:59+00:00", true),
+        ("9999-12-31T23:59:59+01:00", true),
+        ("0000-01-01T00:00:00+01:00", true),
+    ];
+    for (text, representable) in cases {
+        let parsed = Timestamp::parse(text);
+        assert_eq!(parsed.is_some(), representable, "{text}: {parsed:?}");
+    }
+}
+
+#[test]
+fn config_processing_time_past_range() {
+    for (name, text) in inputs("config") {
+        let error = Config::from_json(&text).expect_err("the configuration is accepted");
+        let ConfigError::Invalid(message) = error;
+        assert!(
+            message.starts_with("processing_time: expected an RFC 3339 date-time"),
+            "{name}: {message}"
+        );
+    }
+}
+
+/// An event time that cannot be represented reads as a missing one, so the deletion still
+/// alerts, with no original time.
+#[test]
+fn event_time_past_range() {
+    let rule = Rule::bundled();
+    let now = Timestamp::parse("2024-05-14T09:30:00Z").unwrap();
+
+    for (name, text) in inputs("evaluate") {
+        let mut detector = Detector::new(rule.clone(), Config::default());
+        let verdict = detector.evaluate(&text, now);
+        match &verdict {
+            Ok(Verdict::Alert(alert)) => {
+                assert_eq!(alert.original_time, None, "{name}");
+            }
+            other => panic!("{name}: expected an alert, found {other:?}"),
+        }
+        assert_eq!(detector.stats().alerts, 1, "{name}");
+
+        let report = explain(&rule, &Config::default(), &text);
+        let report: Value = match report {
+            Ok(report) => serde_json::from_str(&report).unwrap(),
+            Err(error) => panic!("{name}: explain failed: {error}"),
+        };
+        assert_eq!(report["verdict"]["kind"], "alert", "{name}");
+    }
 }
