@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
 
-    // The processing time of the fixtures' deletions, so that replays and windows line up.
+    // A few minutes after the seeds' deletions at 2024-05-14T09:21:37Z, as a live run would be.
     let now = Timestamp::parse("2024-05-14T09:30:00Z").expect("a valid timestamp");
     let mut detectors = [
         Detector::new(RULE.clone(), Config::default()),
