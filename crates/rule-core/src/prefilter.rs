@@ -144,8 +144,36 @@ fn timestamp_field(event_time: Option<Scalar<'_>>) -> Option<Option<String>> {
         Some(scalar) => scalar.as_plain_str()?,
     };
     // The mapping reads `eventTime` as ISO 8601, in UTC when it has no offset.
-    let time = Timestamp::parse(text).or_else(|| Timestamp::parse(&format!("{text}Z")));
-    Some(time.map(|time| time.to_string()))
+    let Some(time) = Timestamp::parse(text).or_else(|| Timestamp::parse(&format!("{text}Z")))
+    else {
+        return Some(None);
+    };
+    Some(Some(write_timestamp(text, time)))
+}
+
+/// Writes `time` as the mapping does (`YYYY-MM-DDTHH:MM:SS.mmmZ`). CloudTrail writes whole
+/// seconds in UTC (`2024-05-01T12:00:00Z`), and for that form the result is the same text
+/// with `.000` before the `Z`, which skips the formatter. A leap second (`:60`) parses as
+/// the end of second 59, so it takes the formatter.
+fn write_timestamp(event_time: &str, time: Timestamp) -> String {
+    let bytes = event_time.as_bytes();
+    let whole_seconds_utc = bytes.len() == 20
+        && bytes[19] == b'Z'
+        && bytes.iter().enumerate().all(|(index, &byte)| match index {
+            4 | 7 => byte == b'-',
+            10 => byte == b'T',
+            13 | 16 => byte == b':',
+            19 => true,
+            _ => byte.is_ascii_digit(),
+        })
+        && &event_time[17..19] < "60";
+    if !whole_seconds_utc {
+        return time.to_string();
+    }
+    let mut text = String::with_capacity(24);
+    text.push_str(&event_time[..19]);
+    text.push_str(".000Z");
+    text
 }
 
 /// Returns the record id that the full evaluation keeps: a non-empty string `eventID`.
@@ -227,11 +255,20 @@ impl<'t> Scanner<'t> {
         if self.peek()? == b'}' {
             return None;
         }
+        // Top-level keys are checked against RECORD_KEYS, which lists each key once, so a
+        // bit per entry catches a repeated key. Records list their keys in CloudTrail's
+        // order, which RECORD_KEYS follows, so the search starts after the last key found.
+        let mut seen = 0u32;
+        let mut next_index = 0;
         loop {
-            let key = self.key()?;
-            if !RECORD_KEYS.contains(&key) {
+            let key = self.plain_key()?;
+            let index = record_key_index(key, next_index)?;
+            if seen & (1 << index) != 0 {
                 return None;
             }
+            seen |= 1 << index;
+            next_index = index + 1;
+
             self.colon()?;
             let slot = match key {
                 "eventSource" => Some(&mut fields.event_source),
@@ -319,22 +356,21 @@ impl<'t> Scanner<'t> {
         }
     }
 
-    /// Reads a top-level key. Nested objects drop their keys when they end, so the
-    /// top-level keys are the first entries of `self.keys`.
-    fn key(&mut self) -> Option<&'t str> {
-        self.key_checked(0)
+    /// Reads a key that is spelled without escapes.
+    fn plain_key(&mut self) -> Option<&'t str> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        match self.string()? {
+            (key, false) => Some(key),
+            (_, true) => None,
+        }
     }
 
     /// Reads a key without escapes and checks that the object has not had it before; the
     /// object's keys are `self.keys[first_key..]`.
     fn key_checked(&mut self, first_key: usize) -> Option<&'t str> {
-        if self.peek()? != b'"' {
-            return None;
-        }
-        let (key, escaped) = self.string()?;
-        if escaped {
-            return None;
-        }
+        let key = self.plain_key()?;
         let bytes = key.as_bytes();
         let hash = key_hash(bytes);
         let seen = &self.keys[first_key..];
@@ -458,6 +494,15 @@ impl<'t> Scanner<'t> {
             self.pos += 1;
         }
     }
+}
+
+/// Returns the index of `key` in [`RECORD_KEYS`], searching from `start` and wrapping
+/// around, or `None` when it is not a record key.
+fn record_key_index(key: &str, start: usize) -> Option<usize> {
+    let count = RECORD_KEYS.len();
+    (0..count)
+        .map(|offset| (start + offset) % count)
+        .find(|&index| RECORD_KEYS[index] == key)
 }
 
 /// Returns the index of the first byte at or after `at` that is a quote, a backslash or a

@@ -239,6 +239,20 @@ fn tricky_variants() -> Vec<(&'static str, String)> {
             swap("15:10:00Z", "17:10:00.123456+02:00"),
         ),
         ("time not a date", swap("2024-05-14T15:10:00Z", "yesterday")),
+        (
+            "leap second",
+            swap("2024-05-14T15:10:00Z", "2016-12-31T23:59:60Z"),
+        ),
+        (
+            "impossible date",
+            swap("2024-05-14T15:10:00Z", "2024-02-30T00:00:00Z"),
+        ),
+        ("lowercase zone", swap("15:10:00Z", "15:10:00z")),
+        (
+            "year zero",
+            swap("2024-05-14T15:10:00Z", "0000-01-01T00:00:00Z"),
+        ),
+        ("fractional seconds", swap("15:10:00Z", "15:10:00.5Z")),
         ("empty time", swap("2024-05-14T15:10:00Z", "")),
         (
             "numeric time",

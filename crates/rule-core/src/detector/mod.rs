@@ -184,7 +184,7 @@ impl Detector {
             limits: self.config.limits,
             input_format: self.config.input_format,
         };
-        let evaluation = match evaluate::evaluate(&self.rule, text, &options) {
+        let evaluation = match evaluate::evaluate_verdict(&self.rule, text, &options) {
             Ok(evaluation) => evaluation,
             Err(error) => {
                 self.stats.errors += 1;
@@ -352,7 +352,7 @@ pub fn evaluate_stateless(
     text: &str,
     now: Timestamp,
 ) -> Result<Option<Alert>, EventError> {
-    match evaluate::evaluate(rule, text, &EvalOptions::default())? {
+    match evaluate::evaluate_verdict(rule, text, &EvalOptions::default())? {
         Evaluation::Match(event) => {
             let options = AlertOptions {
                 processing_time: Some(now),
