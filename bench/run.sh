@@ -18,6 +18,7 @@ missing=()
 command -v jq >/dev/null || missing+=(jq)
 command -v hyperfine >/dev/null || missing+=(hyperfine)
 command -v python3 >/dev/null || missing+=(python3)
+[ -x /usr/bin/time ] || missing+=(time)
 if ((${#missing[@]})); then
     echo "installing ${missing[*]}" >&2
     apt-get update -qq

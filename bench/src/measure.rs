@@ -15,16 +15,38 @@ pub struct ChildRun {
     pub stdout: Vec<u8>,
 }
 
-/// Runs `command` to completion, collecting its standard output; standard error is passed
-/// through. Fails when the program cannot start or exits with a failure status.
+/// Runs `command` to completion under GNU time, collecting its standard output; standard
+/// error is passed through. Fails when the program cannot start or exits with a failure
+/// status.
+///
+/// The peak memory comes from GNU time rather than from this process's own `wait4`: Linux
+/// carries the memory high-water mark of the process that forks into the child's
+/// `ru_maxrss`, so a child of this (larger) process would report at least this process's
+/// size. GNU time is small, so its child's figure is the program's own.
 pub fn run_child(command: &mut Command) -> anyhow::Result<ChildRun> {
     let program = format!("{command:?}");
+    let report = std::env::temp_dir().join(format!(
+        "rule-bench-rss-{}-{}",
+        std::process::id(),
+        REPORTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let mut timed = Command::new(GNU_TIME);
+    timed
+        .arg("--format=%M")
+        .arg("--output")
+        .arg(&report)
+        .arg(command.get_program())
+        .args(command.get_args());
+    if let Some(dir) = command.get_current_dir() {
+        timed.current_dir(dir);
+    }
+
     let started = Instant::now();
-    let mut child = command
+    let mut child = timed
         .stdout(Stdio::piped())
         .stdin(Stdio::null())
         .spawn()
-        .with_context(|| format!("cannot start {program}"))?;
+        .with_context(|| format!("cannot start {program} under {GNU_TIME}"))?;
     let mut stdout = Vec::new();
     child
         .stdout
@@ -32,39 +54,31 @@ pub fn run_child(command: &mut Command) -> anyhow::Result<ChildRun> {
         .expect("stdout is piped")
         .read_to_end(&mut stdout)
         .with_context(|| format!("cannot read the output of {program}"))?;
-
-    let (status, usage) = wait_with_usage(child.id())?;
+    let status = child.wait()?;
     let wall = started.elapsed();
-    anyhow::ensure!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{program} failed (wait status {status:#x})"
-    );
+    anyhow::ensure!(status.success(), "{program} failed ({status})");
+
+    let peak = std::fs::read_to_string(&report)
+        .with_context(|| format!("{GNU_TIME} wrote no report for {program}"))?;
+    let _ = std::fs::remove_file(&report);
+    let peak_rss_kib = peak
+        .trim()
+        .lines()
+        .last()
+        .and_then(|line| line.trim().parse().ok())
+        .with_context(|| format!("{GNU_TIME} reported no peak memory: {peak:?}"))?;
     Ok(ChildRun {
         wall,
-        peak_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
+        peak_rss_kib,
         stdout,
     })
 }
 
-/// Waits for the child `pid` and returns its wait status and resource usage. `std`'s
-/// `Child::wait` would reap the child without the usage, so this calls `wait4` directly.
-fn wait_with_usage(pid: u32) -> anyhow::Result<(i32, libc::rusage)> {
-    let pid = libc::pid_t::try_from(pid).context("the child's pid does not fit pid_t")?;
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data, for which all zero bytes are a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: both pointers are valid for writes for the duration of the call.
-        let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if waited == pid {
-            return Ok((status, usage));
-        }
-        let error = std::io::Error::last_os_error();
-        if error.kind() != std::io::ErrorKind::Interrupted {
-            return Err(error).context("wait4 on the child failed");
-        }
-    }
-}
+/// GNU time, from Debian's `time` package.
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// Numbers the report files of concurrent runs.
+static REPORTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The median of `values`; the mean of the two middle ones for an even count.
 pub fn median(values: &[f64]) -> f64 {
