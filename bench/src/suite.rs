@@ -14,7 +14,7 @@ use crate::contenders::{Contender, Tally, external};
 use crate::generate::{Generator, SizePercentiles, Summary};
 use crate::measure::{self, median};
 
-/// What the suite runs.
+/// Settings of one suite run.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub events: u64,
@@ -37,7 +37,7 @@ pub struct Measurement {
     pub peak_rss_kib: u64,
 }
 
-/// What an in-process contender prints when it runs as a child of the suite.
+/// The report an in-process contender prints when it runs as a child of the suite.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChildReport {
     pub tally: Tally,
@@ -335,7 +335,7 @@ fn time_one_line(
     ))
 }
 
-/// The contender's median throughput in events per second.
+/// Returns the contender's median throughput in events per second.
 pub fn events_per_second(measurements: &[Measurement]) -> f64 {
     let rates: Vec<f64> = measurements
         .iter()

@@ -5,8 +5,8 @@
 //! Lambda), so the expected alert count comes from the construction, not from any rule
 //! implementation.
 //!
-//! The mix: about 1% of records are Lambda calls and 0.05% are successful deletions; about
-//! 6% of calls fail with an error code; record sizes have a median near 1.3 KB and a long
+//! The mix: about 1% of records are Lambda calls and 0.05% are successful deletions. About
+//! 6% of calls fail with an error code. Record sizes have a median near 1.3 KB and a long
 //! tail up to about 20 KB. One record in 200 writes its non-ASCII text as `\uXXXX`
 //! escapes, and a few Lambda records spell `eventSource` or `eventName` entirely in escapes,
 //! which a byte-level shortcut must decode or leave to the full parser.
@@ -191,7 +191,7 @@ impl Generator {
     }
 }
 
-/// How `eventSource` and `eventName` are spelled in the JSON text.
+/// The spelling of `eventSource` and `eventName` in the JSON text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Spelling {
     Plain,
@@ -252,7 +252,7 @@ impl Summary {
         self.sizes.push(record.line.len() as u32);
     }
 
-    /// The record sizes at the median, the 99th percentile and the largest.
+    /// Returns the record sizes at the median, the 99th percentile and the largest.
     pub fn size_percentiles(&mut self) -> SizePercentiles {
         self.sizes.sort_unstable();
         let at = |fraction: f64| {
