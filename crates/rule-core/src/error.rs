@@ -12,7 +12,7 @@ pub enum EventError {
     /// The top-level value is not an object; carries the JSON type found.
     #[error("expected a JSON object, found {0}")]
     NotAnObject(String),
-    /// The object is not a CloudTrail shape this rule knows, or a container to split first.
+    /// The object is no CloudTrail shape this rule recognises, or a container to split first.
     #[error("unsupported shape: {0}")]
     UnsupportedShape(String),
     /// The same key appears twice in one object; carries the JSON path of the key.

@@ -14,10 +14,10 @@
 //! The windows, the replay look-back and the burst look-back all use the event's
 //! `event.ingested`, else its `@timestamp`, as Kibana does. An event with neither (or with
 //! one that does not parse) is filed at the watermark, the newest event time seen, and does
-//! not move it: otherwise one such event in an archive of old logs would move the watermark
-//! to the wall clock and make the detector forget every window and replay of the archive.
-//! Only while no event time has been seen does it take the processing time, standing in for
-//! the `event.ingested` that Elastic's ingest would have stamped on it.
+//! not move it. Moving it to the wall clock would make the detector drop every window and
+//! replay record of an archive of older logs. Only while no event time has been seen does
+//! such an event take the processing time, in place of the `event.ingested` that Elastic's
+//! ingest would have set.
 //!
 //! # Burst
 //!

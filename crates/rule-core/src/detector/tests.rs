@@ -109,9 +109,9 @@ fn cap_suppresses_101st_in_window() {
 
 #[test]
 fn timeless_event_keeps_old_windows() {
-    // One deletion without an event time, then 101 deletions in one window of an archive
-    // an hour older than the processing time: the time-less event must not move the
-    // watermark to the processing time, or the cap and replay state would be forgotten.
+    // One deletion without an event time comes first, then 101 deletions in one window of
+    // an archive an hour older than the processing time. The time-less event must not move
+    // the watermark to the processing time, because the cap and replay state would be lost.
     let mut detector = detector("{}");
     let timeless = deletion(999, 0).replace(
         &format!(
