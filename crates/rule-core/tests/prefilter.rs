@@ -301,7 +301,91 @@ fn tricky_variants() -> Vec<(&'static str, String)> {
         ("truncated", S3_RECORD[..S3_RECORD.len() - 1].to_owned()),
         ("array", format!("[{S3_RECORD}]")),
         ("non-ASCII text", swap("ops-user\"}", "opérateur-東京\"}")),
+        (
+            "unicode escapes in a value",
+            swap("aws-cli/2.15.40", "caf\\u00e9 \\u2603 \\u0000"),
+        ),
+        (
+            "surrogate pair escape",
+            swap("aws-cli/2.15.40", "\\ud83d\\ude00"),
+        ),
+        ("lone low surrogate", swap("aws-cli/2.15.40", "\\udc00")),
+        ("short unicode escape", swap("aws-cli/2.15.40", "\\u00e")),
+        (
+            "escapes across a block edge",
+            swap("aws-cli/2.15.40", &"\\\\\\\"".repeat(40)),
+        ),
+        (
+            "backslash before the closing quote",
+            swap("aws-cli/2.15.40\"", "aws-cli\\\""),
+        ),
     ]
+}
+
+/// The S3 record as a call to Lambda named `name`.
+fn lambda_call(name: &str) -> String {
+    S3_RECORD
+        .replacen("s3.amazonaws.com\"", "lambda.amazonaws.com\"", 1)
+        .replacen("\"GetBucketAcl\"", name, 1)
+}
+
+/// Lambda calls, which the screen settles by their `eventName` unless it may be a deletion.
+fn lambda_variants() -> Vec<(&'static str, String)> {
+    vec![
+        ("read call", lambda_call("\"GetFunction20150331v2\"")),
+        ("invoke", lambda_call("\"Invoke\"")),
+        ("deletion", lambda_call("\"DeleteFunction\"")),
+        (
+            "suffixed deletion",
+            lambda_call("\"DeleteFunction20150331\""),
+        ),
+        (
+            "concurrency deletion",
+            lambda_call("\"DeleteFunctionConcurrency20171031\""),
+        ),
+        ("lowercase deletion", lambda_call("\"deletefunction\"")),
+        ("escaped deletion", lambda_call(r#""Delete\u0046unction""#)),
+        ("escaped slash in name", lambda_call(r#""GetFunction\/""#)),
+        ("numeric name", lambda_call("7")),
+        ("null name", lambda_call("null")),
+        ("empty name", lambda_call("\"\"")),
+        (
+            "no name",
+            lambda_call("\"x\"").replacen("\"eventName\":\"x\",", "", 1),
+        ),
+        (
+            "failed deletion",
+            lambda_call("\"DeleteFunction\"").replacen(
+                "\"requestID\"",
+                "\"errorCode\":\"AccessDenied\",\"requestID\"",
+                1,
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn lambda_calls_same_as_full_parse() {
+    let rule = Rule::bundled();
+    let options = EvalOptions::default();
+    for (name, text) in lambda_variants() {
+        let full = evaluate(&rule, &text, &options);
+        let fast = evaluate_verdict(&rule, &text, &options);
+        assert_eq!(
+            std::mem::discriminant(&full),
+            std::mem::discriminant(&fast),
+            "{name}"
+        );
+        assert_same(&rule, &text, &options);
+    }
+
+    let screened = screen(&rule, &lambda_call("\"Invoke\""), &options);
+    assert!(
+        matches!(screened, Some(Evaluation::NoMatch(..))),
+        "{screened:?}"
+    );
+    let deletion = evaluate_verdict(&rule, &lambda_call("\"DeleteFunction\""), &options);
+    assert!(matches!(deletion, Ok(Evaluation::Match(_))), "{deletion:?}");
 }
 
 #[test]
@@ -362,6 +446,20 @@ proptest! {
                 _ => text[at] = c,
             }
         }
+        let text: String = text.into_iter().collect();
+        assert_same(&rule, &text, &EvalOptions::default());
+    }
+
+    #[test]
+    fn random_edits_of_lambda_calls_same_as_full_parse(
+        name in prop::sample::select(vec!["Invoke", "DeleteFunction", "GetFunction20150331v2"]),
+        at in any::<prop::sample::Index>(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let rule = Rule::bundled();
+        let mut text: Vec<char> = lambda_call(&format!("\"{name}\"")).chars().collect();
+        let at = at.index(text.len());
+        text.insert(at, *pick.get(EDIT_CHARS));
         let text: String = text.into_iter().collect();
         assert_same(&rule, &text, &EvalOptions::default());
     }

@@ -1,0 +1,281 @@
+//! Byte classes of a 64-byte block, one bit per byte, found with SIMD where the target has it.
+//!
+//! Bit `i` of each mask describes byte `i` of the block. x86-64 always has SSE2, and a
+//! WebAssembly build gets `simd128` when it is compiled with that target feature; every other
+//! target takes the portable version, which tests eight bytes at a time in a `u64`.
+
+/// Bytes per block.
+pub(super) const BLOCK: usize = 64;
+
+/// The classes of the bytes of one block.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct BlockMasks {
+    /// `"`
+    pub quote: u64,
+    /// `\`
+    pub backslash: u64,
+    /// Bytes below 0x20, which JSON forbids inside strings.
+    pub control: u64,
+    /// JSON's four whitespace bytes: space, tab, line feed and carriage return.
+    pub whitespace: u64,
+    /// The six structural bytes `{ } [ ] : ,`.
+    pub operator: u64,
+}
+
+#[cfg(target_arch = "x86_64")]
+pub(super) use sse2::classify;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub(super) use simd128::classify;
+
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+)))]
+pub(super) use portable::classify;
+
+/// The classes of 16 bytes, one bit per byte.
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+))]
+struct LaneMasks {
+    quote: u16,
+    backslash: u16,
+    control: u16,
+    whitespace: u16,
+    operator: u16,
+}
+
+/// Puts the masks of the block's four 16-byte lanes together.
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+))]
+#[inline]
+fn join_lanes(block: &[u8; BLOCK], classify_lane: impl Fn(&[u8; 16]) -> LaneMasks) -> BlockMasks {
+    let mut masks = BlockMasks::default();
+    for (index, lane) in block.chunks_exact(16).enumerate() {
+        let lane = classify_lane(lane.try_into().expect("lanes have 16 bytes"));
+        let shift = index * 16;
+        masks.quote |= u64::from(lane.quote) << shift;
+        masks.backslash |= u64::from(lane.backslash) << shift;
+        masks.control |= u64::from(lane.control) << shift;
+        masks.whitespace |= u64::from(lane.whitespace) << shift;
+        masks.operator |= u64::from(lane.operator) << shift;
+    }
+    masks
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+
+    use super::{BLOCK, BlockMasks, LaneMasks, join_lanes};
+
+    #[inline]
+    pub(in super::super) fn classify(block: &[u8; BLOCK]) -> BlockMasks {
+        join_lanes(block, classify_lane)
+    }
+
+    // The intrinsics are marked as needing SSE2, which every x86-64 processor has and the
+    // build enables. Called in an `unsafe` block they inline into this function, which a
+    // `#[target_feature]` function would prevent.
+    #[inline]
+    fn classify_lane(lane: &[u8; 16]) -> LaneMasks {
+        // SAFETY: SSE2 is part of x86-64, and the load reads exactly the 16 bytes of
+        // `lane`, with no alignment needed.
+        unsafe {
+            let bytes = _mm_loadu_si128(lane.as_ptr().cast::<__m128i>());
+            let splat = |byte: u8| _mm_set1_epi8(byte as i8);
+            let equal = |byte: u8| _mm_cmpeq_epi8(bytes, splat(byte));
+            let mask = |lanes: __m128i| _mm_movemask_epi8(lanes) as u16;
+
+            // A byte is at most 0x1f exactly when the unsigned minimum leaves it unchanged.
+            let control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, splat(0x1f)), bytes);
+            let whitespace = _mm_or_si128(
+                _mm_or_si128(equal(b' '), equal(b'\t')),
+                _mm_or_si128(equal(b'\n'), equal(b'\r')),
+            );
+            // Setting bit 5 turns `[` into `{` and `]` into `}`, and no other byte into
+            // either.
+            let folded = _mm_or_si128(bytes, splat(0x20));
+            let operator = _mm_or_si128(
+                _mm_or_si128(
+                    _mm_cmpeq_epi8(folded, splat(b'{')),
+                    _mm_cmpeq_epi8(folded, splat(b'}')),
+                ),
+                _mm_or_si128(equal(b':'), equal(b',')),
+            );
+            LaneMasks {
+                quote: mask(equal(b'"')),
+                backslash: mask(equal(b'\\')),
+                control: mask(control),
+                whitespace: mask(whitespace),
+                operator: mask(operator),
+            }
+        }
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128 {
+    use std::arch::wasm32::{
+        u8x16_bitmask, u8x16_eq, u8x16_lt, u8x16_splat, v128, v128_load, v128_or,
+    };
+
+    use super::{BLOCK, BlockMasks, LaneMasks, join_lanes};
+
+    #[inline]
+    pub(in super::super) fn classify(block: &[u8; BLOCK]) -> BlockMasks {
+        join_lanes(block, classify_lane)
+    }
+
+    // The build enables `simd128` (this module exists only then), so the intrinsics inline
+    // here, which a `#[target_feature]` function would prevent.
+    #[inline]
+    fn classify_lane(lane: &[u8; 16]) -> LaneMasks {
+        // SAFETY: the build enables `simd128`, and the load reads exactly the 16 bytes of
+        // `lane`, with no alignment needed.
+        unsafe {
+            let bytes = v128_load(lane.as_ptr().cast::<v128>());
+            let equal = |byte: u8| u8x16_eq(bytes, u8x16_splat(byte));
+
+            let whitespace = v128_or(
+                v128_or(equal(b' '), equal(b'\t')),
+                v128_or(equal(b'\n'), equal(b'\r')),
+            );
+            // Setting bit 5 turns `[` into `{` and `]` into `}`, and no other byte into
+            // either.
+            let folded = v128_or(bytes, u8x16_splat(0x20));
+            let operator = v128_or(
+                v128_or(
+                    u8x16_eq(folded, u8x16_splat(b'{')),
+                    u8x16_eq(folded, u8x16_splat(b'}')),
+                ),
+                v128_or(equal(b':'), equal(b',')),
+            );
+            LaneMasks {
+                quote: u8x16_bitmask(equal(b'"')),
+                backslash: u8x16_bitmask(equal(b'\\')),
+                control: u8x16_bitmask(u8x16_lt(bytes, u8x16_splat(0x20))),
+                whitespace: u8x16_bitmask(whitespace),
+                operator: u8x16_bitmask(operator),
+            }
+        }
+    }
+}
+
+/// The same classes without SIMD: eight bytes at a time in a `u64`.
+#[cfg_attr(
+    any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    ),
+    allow(dead_code)
+)]
+pub(super) mod portable {
+    use super::{BLOCK, BlockMasks};
+
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+    pub(in super::super) fn classify(block: &[u8; BLOCK]) -> BlockMasks {
+        let mut masks = BlockMasks::default();
+        for (index, word) in block.chunks_exact(8).enumerate() {
+            let word = u64::from_le_bytes(word.try_into().expect("words have eight bytes"));
+            let shift = index * 8;
+            let equal = |byte: u8| u64::from(zero_bytes(word ^ (ONES * u64::from(byte))));
+            // A byte is below 0x20 exactly when its top three bits are clear.
+            let control = u64::from(zero_bytes(word & (ONES * 0xe0)));
+            let folded = word | (ONES * 0x20);
+            let folded_equal = |byte: u8| u64::from(zero_bytes(folded ^ (ONES * u64::from(byte))));
+
+            masks.quote |= equal(b'"') << shift;
+            masks.backslash |= equal(b'\\') << shift;
+            masks.control |= control << shift;
+            masks.whitespace |= (equal(b' ') | equal(b'\t') | equal(b'\n') | equal(b'\r')) << shift;
+            masks.operator |=
+                (folded_equal(b'{') | folded_equal(b'}') | equal(b':') | equal(b',')) << shift;
+        }
+        masks
+    }
+
+    /// Returns a bit per byte of `word` that is zero, byte 0 in bit 0.
+    fn zero_bytes(word: u64) -> u8 {
+        // Adding 0x7f to the low seven bits carries into the top bit unless they are all
+        // clear; or-ing the word back in catches a byte whose only set bit is the top one.
+        let nonzero = ((word & LOW_SEVEN) + LOW_SEVEN) | word;
+        let zero_tops = !nonzero & !LOW_SEVEN;
+        // Gathers the eight top bits into the top byte: byte i's bit lands on bit 56 + i,
+        // and no two partial products share a bit, so nothing carries.
+        ((zero_tops >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{BLOCK, BlockMasks, classify, portable};
+
+    /// Classifies one byte at a time: the definition the fast versions must meet.
+    fn reference(block: &[u8; BLOCK]) -> BlockMasks {
+        let mut masks = BlockMasks::default();
+        for (index, &byte) in block.iter().enumerate() {
+            let bit = 1u64 << index;
+            let set = |mask: &mut u64, yes: bool| {
+                if yes {
+                    *mask |= bit;
+                }
+            };
+            set(&mut masks.quote, byte == b'"');
+            set(&mut masks.backslash, byte == b'\\');
+            set(&mut masks.control, byte < 0x20);
+            set(
+                &mut masks.whitespace,
+                matches!(byte, b' ' | b'\t' | b'\n' | b'\r'),
+            );
+            set(
+                &mut masks.operator,
+                matches!(byte, b'{' | b'}' | b'[' | b']' | b':' | b','),
+            );
+        }
+        masks
+    }
+
+    fn every_byte_block(start: u8) -> [u8; BLOCK] {
+        std::array::from_fn(|index| start.wrapping_add(index as u8))
+    }
+
+    #[test]
+    fn every_byte_value_is_classified_as_defined() {
+        for start in (0..=255u8).step_by(BLOCK) {
+            let block = every_byte_block(start);
+            assert_eq!(classify(&block), reference(&block), "bytes from {start}");
+            assert_eq!(
+                portable::classify(&block),
+                reference(&block),
+                "bytes from {start}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fast_and_portable_meet_the_reference(bytes in proptest::collection::vec(
+            prop_oneof![
+                Just(b'"'), Just(b'\\'), Just(b'{'), Just(b']'), Just(b' '), Just(b'\n'),
+                any::<u8>(),
+            ],
+            BLOCK,
+        )) {
+            let block: [u8; BLOCK] = bytes.try_into().unwrap();
+            prop_assert_eq!(classify(&block), reference(&block));
+            prop_assert_eq!(portable::classify(&block), reference(&block));
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! The second pass of the screen: walks the tokens that [`super::index`] found as the strict
+//! parser walks the text, and reads the top-level values the screen needs.
+//!
+//! It accepts a subset of what the parser accepts, and returns `None` as soon as the text
+//! leaves it: the grammar of JSON, no key twice in an object, nesting within the depth
+//! limit, numbers without an exponent, keys without escapes, and a top level that is one
+//! object of CloudTrail record keys.
+
+use super::{MAX_KEYS, MAX_NUMBER_LEN, RECORD_KEYS, RecordFields, Scalar};
+
+/// A key of an object being walked: its hash, and where its text is.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct KeyRef {
+    hash: u64,
+    start: u32,
+    end: u32,
+}
+
+/// Walks the tokens of one text.
+pub(super) struct Walker<'t, 's> {
+    text: &'t str,
+    bytes: &'t [u8],
+    tokens: &'s [u32],
+    next: usize,
+    max_depth: u32,
+    /// The text contains a backslash somewhere, so a string may contain an escape.
+    any_backslash: bool,
+    /// Keys of the objects being walked, innermost last.
+    keys: &'s mut Vec<KeyRef>,
+    /// The containers being walked, innermost last: [`ARRAY`] for an array, else the
+    /// index in `keys` of an object's first key.
+    frames: &'s mut Vec<u32>,
+}
+
+/// The frame of an array.
+const ARRAY: u32 = u32::MAX;
+
+impl<'t, 's> Walker<'t, 's> {
+    /// Walks `text`, whose tokens start at the offsets in `tokens` and which contains a backslash when `any_backslash` is set.
+    pub(super) fn new(
+        text: &'t str,
+        tokens: &'s [u32],
+        any_backslash: bool,
+        max_depth: u32,
+        keys: &'s mut Vec<KeyRef>,
+        frames: &'s mut Vec<u32>,
+    ) -> Walker<'t, 's> {
+        keys.clear();
+        frames.clear();
+        Walker {
+            text,
+            bytes: text.as_bytes(),
+            tokens,
+            next: 0,
+            max_depth,
+            any_backslash,
+            keys,
+            frames,
+        }
+    }
+
+    /// Walks a whole text that must be one object of CloudTrail record keys, and returns
+    /// the values the screen reads.
+    pub(super) fn record(mut self) -> Option<RecordFields<'t>> {
+        if self.max_depth < 1 {
+            return None;
+        }
+        self.expect(b'{')?;
+        if self.peek()? == b'}' {
+            return None;
+        }
+
+        // RECORD_KEYS lists each key once, so a bit per entry catches a repeated key.
+        // Records list their keys in CloudTrail's order, which RECORD_KEYS follows, so the
+        // search starts after the last key found.
+        let mut fields = RecordFields::default();
+        let mut seen = 0u32;
+        let mut next_index = 0;
+        loop {
+            let (key, escaped) = self.string()?;
+            if escaped {
+                return None;
+            }
+            let index = record_key_index(key, next_index)?;
+            if seen & (1 << index) != 0 {
+                return None;
+            }
+            seen |= 1 << index;
+            next_index = index + 1;
+
+            self.expect(b':')?;
+            match fields.slot(key) {
+                Some(slot) => *slot = Some(self.scalar(1)?),
+                None => self.value(1)?,
+            }
+            if !self.next_member(b'}')? {
+                break;
+            }
+        }
+        (self.next == self.tokens.len()).then_some(fields)
+    }
+
+    /// Walks a value nested in a container at `depth`. Containers inside it are followed
+    /// with a stack of frames rather than by recursion, which costs less per token.
+    fn value(&mut self, mut depth: u32) -> Option<()> {
+        let base = self.frames.len();
+        'value: loop {
+            let at = self.take()?;
+            match self.bytes[at] {
+                b'{' | b'[' if depth >= self.max_depth => return None,
+                b'{' if self.peek()? == b'}' => self.next += 1,
+                b'[' if self.peek()? == b']' => self.next += 1,
+                b'{' => {
+                    let first_key = self.keys.len() as u32;
+                    self.frames.push(first_key);
+                    depth += 1;
+                    self.key(first_key as usize)?;
+                    continue 'value;
+                }
+                b'[' => {
+                    self.frames.push(ARRAY);
+                    depth += 1;
+                    continue 'value;
+                }
+                // The next token is the closing quote: nothing inside a string is a token.
+                b'"' => {
+                    self.take()?;
+                }
+                b'}' | b']' | b':' | b',' => return None,
+                _ => self.literal_or_number(at)?,
+            }
+
+            // A value ended. Close the containers it ends, up to one that goes on.
+            while let Some(&frame) = self.frames[base..].last() {
+                let at = self.take()?;
+                match (self.bytes[at], frame) {
+                    (b',', ARRAY) => continue 'value,
+                    (b',', first_key) => {
+                        self.key(first_key as usize)?;
+                        continue 'value;
+                    }
+                    (b']', ARRAY) => {}
+                    (b'}', first_key) if first_key != ARRAY => {
+                        self.keys.truncate(first_key as usize);
+                    }
+                    _ => return None,
+                }
+                self.frames.pop();
+                depth -= 1;
+            }
+            return Some(());
+        }
+    }
+
+    /// Walks a value and keeps it when it is a string.
+    fn scalar(&mut self, depth: u32) -> Option<Scalar<'t>> {
+        if self.peek()? == b'"' {
+            let (text, escaped) = self.string()?;
+            return Some(Scalar::Str { text, escaped });
+        }
+        self.value(depth)?;
+        Some(Scalar::Other)
+    }
+
+    /// Takes a key without escapes and the colon after it, and checks that its object,
+    /// whose keys are `self.keys[first_key..]`, has not had the key before.
+    fn key(&mut self, first_key: usize) -> Option<()> {
+        let (start, end) = self.string_span()?;
+        let key = &self.bytes[start..end];
+        if self.any_backslash && key.contains(&b'\\') {
+            return None;
+        }
+        let hash = key_hash(key);
+        let seen = &self.keys[first_key..];
+        if seen.len() >= MAX_KEYS
+            || seen.iter().any(|other| {
+                other.hash == hash
+                    && same_bytes(&self.bytes[other.start as usize..other.end as usize], key)
+            })
+        {
+            return None;
+        }
+        // Offsets fit in u32: the first pass refuses longer texts.
+        self.keys.push(KeyRef {
+            hash,
+            start: start as u32,
+            end: end as u32,
+        });
+        self.expect(b':')
+    }
+
+    /// Takes a string and returns its text between the quotes, and whether that text contains an escape.
+    fn string(&mut self) -> Option<(&'t str, bool)> {
+        let (start, end) = self.string_span()?;
+        // Both ends sit next to an ASCII quote, so they are character boundaries.
+        let text = &self.text[start..end];
+        Some((text, self.any_backslash && text.as_bytes().contains(&b'\\')))
+    }
+
+    /// Takes a string's two quote tokens and returns the range between them.
+    fn string_span(&mut self) -> Option<(usize, usize)> {
+        let open = self.take()?;
+        if self.bytes[open] != b'"' {
+            return None;
+        }
+        let close = self.take()?;
+        Some((open + 1, close))
+    }
+
+    /// Checks the run of bytes at `at`, which must be exactly a literal or a number.
+    fn literal_or_number(&self, at: usize) -> Option<()> {
+        let run = &self.bytes[at..];
+        let length = run
+            .iter()
+            .position(|byte| {
+                matches!(
+                    byte,
+                    b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'}' | b'[' | b']' | b':' | b',' | b'"'
+                )
+            })
+            .unwrap_or(run.len());
+        let run = &run[..length];
+        (matches!(run, b"true" | b"false" | b"null") || is_plain_number(run)).then_some(())
+    }
+
+    /// After a member: takes `,` and returns `true` when another member follows, or takes
+    /// `close` and returns `false`.
+    fn next_member(&mut self, close: u8) -> Option<bool> {
+        let at = self.take()?;
+        match self.bytes[at] {
+            b',' => Some(true),
+            byte if byte == close => Some(false),
+            _ => None,
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        let at = self.take()?;
+        (self.bytes[at] == byte).then_some(())
+    }
+
+    fn take(&mut self) -> Option<usize> {
+        let at = *self.tokens.get(self.next)? as usize;
+        self.next += 1;
+        Some(at)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        let at = *self.tokens.get(self.next)? as usize;
+        Some(self.bytes[at])
+    }
+}
+
+/// Tells whether `run` is `-? (0 | [1-9][0-9]*) (. [0-9]+)?` and at most
+/// [`MAX_NUMBER_LEN`] bytes, so that no accepted number can overflow `f64`. Exponents are
+/// left to the parser.
+fn is_plain_number(run: &[u8]) -> bool {
+    if run.len() > MAX_NUMBER_LEN {
+        return false;
+    }
+    let unsigned = run.strip_prefix(b"-").unwrap_or(run);
+    let (integer, fraction) = match unsigned.iter().position(|&byte| byte == b'.') {
+        Some(dot) => (&unsigned[..dot], Some(&unsigned[dot + 1..])),
+        None => (unsigned, None),
+    };
+    let all_digits = |digits: &[u8]| !digits.is_empty() && digits.iter().all(u8::is_ascii_digit);
+    let integer_ok = all_digits(integer) && (integer == b"0" || integer[0] != b'0');
+    integer_ok && fraction.is_none_or(all_digits)
+}
+
+/// Returns the index of `key` in [`RECORD_KEYS`], searching from `start` and wrapping
+/// around, or `None` when it is not a record key.
+fn record_key_index(key: &str, start: usize) -> Option<usize> {
+    let count = RECORD_KEYS.len();
+    (0..count)
+        .map(|offset| (start + offset) % count)
+        .find(|&index| same_bytes(RECORD_KEYS[index].as_bytes(), key.as_bytes()))
+}
+
+/// Compares two short byte strings eight bytes at a time. Keys are mostly under 24 bytes,
+/// where a call to `memcmp` costs more than the comparison.
+#[inline]
+fn same_bytes(left: &[u8], right: &[u8]) -> bool {
+    if left.len() != right.len() {
+        return false;
+    }
+    let mut left_words = left.chunks_exact(8);
+    let mut right_words = right.chunks_exact(8);
+    let words_equal = (&mut left_words)
+        .zip(&mut right_words)
+        .all(|(left, right)| word(left) == word(right));
+    words_equal && tail_word(left_words.remainder()) == tail_word(right_words.remainder())
+}
+
+fn word(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().expect("words have eight bytes"))
+}
+
+/// Packs up to seven bytes into a word; the caller compares equal lengths only.
+fn tail_word(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .rev()
+        .fold(0, |packed, &byte| (packed << 8) | u64::from(byte))
+}
+
+/// Hashes a key's length and its first and last eight bytes. Keys are compared by hash
+/// first, and byte by byte only when the hashes are equal.
+fn key_hash(key: &[u8]) -> u64 {
+    let head = key.get(..8).map_or_else(
+        || {
+            key.iter()
+                .fold(0u64, |hash, &byte| (hash << 8) | u64::from(byte))
+        },
+        |head| u64::from_le_bytes(head.try_into().expect("eight bytes")),
+    );
+    let tail = key.len().checked_sub(8).map_or(0, |start| {
+        u64::from_le_bytes(key[start..].try_into().expect("eight bytes"))
+    });
+    (head ^ tail.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ key.len() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_plain_number, same_bytes};
+
+    #[test]
+    fn compares_bytes() {
+        let words = [
+            "",
+            "a",
+            "eventID",
+            "eventName",
+            "eventSource!",
+            "requestParameters",
+        ];
+        for left in words {
+            for right in words {
+                assert_eq!(same_bytes(left.as_bytes(), right.as_bytes()), left == right);
+            }
+        }
+        assert!(!same_bytes(b"eventNamf", b"eventName"));
+        assert!(!same_bytes(b"fventName", b"eventName"));
+    }
+
+    #[test]
+    fn plain_numbers() {
+        for number in ["0", "-0", "7", "-12", "0.5", "-3.25", "10.0"] {
+            assert!(is_plain_number(number.as_bytes()), "{number}");
+        }
+        for run in [
+            "", "-", "01", "-01", "1.", ".5", "1e5", "1E5", "1.2.3", "+1", "1-", "0x1",
+        ] {
+            assert!(!is_plain_number(run.as_bytes()), "{run}");
+        }
+    }
+}
