@@ -44,6 +44,7 @@ use crate::config::Config;
 use crate::document;
 use crate::error::EventError;
 use crate::evaluate::{self, EvalOptions, Evaluation};
+use crate::prefilter;
 use crate::rule::Rule;
 use crate::shapes::EcsEvent;
 use crate::timestamp::Timestamp;
@@ -184,7 +185,16 @@ impl Detector {
             limits: self.config.limits,
             input_format: self.config.input_format,
         };
-        let evaluation = match evaluate::evaluate_verdict(&self.rule, text, &options) {
+        if let Some(time) = prefilter::screen_dating_time(&self.rule, text, &options) {
+            // What `decide` does with a no-match, without building its document.
+            if let Some(time) = time {
+                self.advance_watermark(time);
+            }
+            let verdict = Verdict::NoMatch(NoMatchReason::Query);
+            self.stats.count(&verdict);
+            return Ok(verdict);
+        }
+        let evaluation = match evaluate::evaluate(&self.rule, text, &options) {
             Ok(evaluation) => evaluation,
             Err(error) => {
                 self.stats.errors += 1;
