@@ -61,7 +61,8 @@ impl<'r> Session<'r> {
         }))
     }
 
-    /// Returns how many times the instance was discarded after a trap.
+    /// Returns how many times a trap discarded the instance. A batch call that traps and the
+    /// retry of its event that traps again are one trap, counted once.
     pub fn restarts(&self) -> u64 {
         self.restarts
     }
@@ -73,11 +74,29 @@ impl<'r> Session<'r> {
     /// batch's events one at a time. Each event that traps again is reported as trapped,
     /// and the others get their verdicts from the fresh detector.
     pub fn evaluate_batch(&mut self, events: &[String]) -> Vec<Outcome> {
-        if events.len() > 1
-            && let Some(outcomes) = self.try_batch(events)
-        {
+        if events.len() < 2 {
+            return self.evaluate_each(events);
+        }
+
+        let before_batch = self.restarts;
+        if let Some(outcomes) = self.try_batch(events) {
             return outcomes;
         }
+        let batch_discarded = self.restarts > before_batch;
+
+        let before_retry = self.restarts;
+        let outcomes = self.evaluate_each(events);
+
+        // The retry sends the event that broke the batch again, so its first trap is the
+        // batch's trap seen a second time. Counted twice, one trapping event would show as
+        // two restarts.
+        if batch_discarded && self.restarts > before_retry {
+            self.restarts -= 1;
+        }
+        outcomes
+    }
+
+    fn evaluate_each(&mut self, events: &[String]) -> Vec<Outcome> {
         events
             .iter()
             .map(|event| self.evaluate_one(event))

@@ -51,8 +51,9 @@ impl Counts {
             self.errors,
         );
         if self.restarts > 0 {
+            let times = if self.restarts == 1 { "time" } else { "times" };
             summary.push_str(&format!(
-                "\nthe component trapped and was restarted {} times; its alert cap and replay \
+                "\nthe component trapped and was restarted {} {times}; its alert cap and replay \
                  state started over each time",
                 self.restarts
             ));

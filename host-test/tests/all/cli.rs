@@ -208,12 +208,35 @@ fn faulty_component_traps_are_counted() {
         reports.contains("-:3: error: component trapped: time limit of 100 ms"),
         "{reports}"
     );
-    assert!(reports.contains("restarted 3 times"), "{reports}");
+    assert!(reports.contains("restarted 2 times"), "{reports}");
 
     let stats = read_stats(&stats);
     assert_eq!(stats["errors"], 2);
     assert_eq!(stats["alerts"], 2);
-    assert_eq!(stats["restarts"], 3);
+    assert_eq!(stats["restarts"], 2);
+    assert_identity(&stats);
+}
+
+#[test]
+fn one_trap_reports_one_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stats = dir.path().join("stats.json");
+    let args = [
+        "scan",
+        "--component",
+        FAULTY_COMPONENT_PATH,
+        "--stats",
+        stats.to_str().unwrap(),
+    ];
+    let events = ["alert 1", "panic", "alert 2"].map(faulty_event).concat();
+    let output = run(&args, &events);
+
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let reports = stderr(&output);
+    assert!(reports.contains("restarted 1 time;"), "{reports}");
+    let stats = read_stats(&stats);
+    assert_eq!(stats["errors"], 1);
+    assert_eq!(stats["restarts"], 1);
     assert_identity(&stats);
 }
 

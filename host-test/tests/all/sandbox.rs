@@ -80,8 +80,73 @@ fn panic_restarts_and_continues() {
         outcomes[1]
     );
     assert!(is_alert(&outcomes[2]), "{:?}", outcomes[2]);
-    // One restart for the batch call, one for the event when sent alone.
-    assert_eq!(session.restarts(), 2);
+}
+
+#[test]
+fn restarts_count_each_trap_once() {
+    // The batch call traps, and so does the trapping event when it is sent again alone:
+    // both are the same trap.
+    let cases: [(&str, &[&str], u64); 4] = [
+        ("one event alone", &["panic"], 1),
+        ("one trap in a batch", &["alert 1", "panic", "alert 2"], 1),
+        ("last event traps", &["alert 1", "panic"], 1),
+        ("two traps in a batch", &["panic", "alert", "panic"], 2),
+    ];
+    let runtime = faulty_runtime(Limits::default());
+    for (name, texts, expected) in cases {
+        let mut session = session(&runtime);
+        session.evaluate_batch(&events(texts));
+        assert_eq!(session.restarts(), expected, "{name}");
+    }
+}
+
+#[test]
+fn batch_trap_alone_is_one_restart() {
+    // The faulty component scans each event's text, so a long event costs fuel in proportion
+    // to its length. With a budget between the cost of one event and that of two, the batch
+    // call runs out of fuel, but each event sent alone does not trap.
+    let event = format!("quiet {}", "x".repeat(100_000));
+    let one_event_fuel = least_fuel_for(&event);
+    let limits = Limits {
+        fuel: Some(one_event_fuel * 3 / 2),
+        ..Limits::default()
+    };
+    let runtime = faulty_runtime(limits);
+    let mut session = session(&runtime);
+
+    let outcomes = session.evaluate_batch(&[event.clone(), event]);
+    for outcome in &outcomes {
+        assert!(!matches!(outcome, Outcome::Trapped(_)), "{outcome:?}");
+    }
+    assert_eq!(session.restarts(), 1);
+}
+
+/// Finds, by bisection, the least fuel with which one call evaluates `event` without a trap.
+fn least_fuel_for(event: &str) -> u64 {
+    let traps_with = |fuel: u64| {
+        let limits = Limits {
+            fuel: Some(fuel),
+            ..Limits::default()
+        };
+        let runtime = faulty_runtime(limits);
+        let created = runtime.create_session("{}");
+        let Ok(Ok(mut session)) = created else {
+            return true;
+        };
+        matches!(session.evaluate(event), Outcome::Trapped(_))
+    };
+
+    let (mut low, mut high) = (1u64, 1u64 << 32);
+    assert!(!traps_with(high), "one event needs more than {high} fuel");
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if traps_with(middle) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    low
 }
 
 #[test]
@@ -172,7 +237,7 @@ fn trap_report_names_event_line() {
 
     assert_eq!(counts.alerts, 2);
     assert_eq!(counts.errors, 1);
-    assert_eq!(counts.restarts, 2);
+    assert_eq!(counts.restarts, 1);
     assert_eq!(counts.outcomes(), counts.events);
     assert_eq!(alerts, "alert one\nalert two\n");
     assert!(
