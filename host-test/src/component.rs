@@ -4,8 +4,14 @@ use std::borrow::Cow;
 use std::fs;
 use std::path::Path;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
+
+mod preamble;
+
+/// What to do about a file that is not a usable component.
+pub(crate) const FIX: &str = "pass a .wasm component of the detection:rule world, such as \
+    target/component/rule_component.wasm, which `cargo build --release -p host-test` builds";
 
 /// The rule component built from this workspace by the build script.
 pub const BUILT_IN: &[u8] = include_bytes!(env!("RULE_COMPONENT_PATH"));
@@ -28,10 +34,21 @@ impl ComponentSource {
         }
     }
 
-    /// Reads a component file.
+    /// Reads a component file, and rejects a file that is not a WebAssembly component (a
+    /// directory, an empty file, a core module, other bytes) with a message that names it.
     pub fn read(path: &Path) -> anyhow::Result<ComponentSource> {
+        if path.is_dir() {
+            bail!(
+                "the component file {} is a directory, not a WebAssembly component; {FIX}",
+                path.display()
+            );
+        }
         let bytes = fs::read(path)
             .with_context(|| format!("cannot read the component file {}", path.display()))?;
+        if let Some(problem) = preamble::problem(&bytes) {
+            bail!("the component file {} {problem}; {FIX}", path.display());
+        }
+
         Ok(ComponentSource {
             bytes: Cow::Owned(bytes),
             origin: path.display().to_string(),

@@ -4,7 +4,7 @@ use anyhow::Context;
 
 use crate::cache::{self, CacheOutcome, ComponentCache};
 use crate::cli::ComponentArgs;
-use crate::component::ComponentSource;
+use crate::component::{self, ComponentSource};
 use crate::runtime::{EngineOptions, Limits, Runtime, WallClock, new_engine};
 
 /// Reads the component the arguments name, compiles it or loads it from the cache, and
@@ -26,13 +26,17 @@ pub fn load_runtime(
     } else {
         args.cache_dir.clone().or_else(ComponentCache::default_dir)
     };
-    let (component, outcome) = match cache_dir {
-        Some(dir) => ComponentCache::new(dir).load(&engine, &source.bytes)?,
-        None => (
-            cache::compile(&engine, &source.bytes)?,
-            CacheOutcome::Disabled,
-        ),
+    let compiled = match cache_dir {
+        Some(dir) => ComponentCache::new(dir).load(&engine, &source.bytes),
+        None => cache::compile(&engine, &source.bytes).map(|built| (built, CacheOutcome::Disabled)),
     };
+    let (component, outcome) = compiled.with_context(|| {
+        format!(
+            "the component {} is not a valid WebAssembly component; {}",
+            source.origin,
+            component::FIX
+        )
+    })?;
     tracing::info!(component = %source.origin, cache = ?outcome, "component loaded");
 
     let runtime = Runtime::new(&engine, &component, limits, WallClock::System)
