@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, EventError};
 use crate::exceptions::ExceptionList;
 use crate::json::{self, Limits};
 use crate::shapes::InputFormat;
@@ -71,9 +71,7 @@ impl Config {
             max_bytes: u64::MAX,
             ..Limits::default()
         };
-        let value = json::parse_event(text, &limits).map_err(|error| {
-            ConfigError::Invalid(format!("the configuration is not valid JSON: {error}"))
-        })?;
+        let value = json::parse_event(text, &limits).map_err(parse_error)?;
         let Value::Object(object) = value else {
             let found = describe(&value);
             let message = format!("expected a JSON object such as {{}}, found {found}");
@@ -98,7 +96,7 @@ impl Config {
             "processing_time" => self.processing_time = Some(timestamp(key, value)?),
             "input_format" => self.input_format = input_format(key, value)?,
             "max_event_bytes" => self.limits.max_bytes = positive_u64(key, value)?,
-            "max_depth" => self.limits.max_depth = positive_u32(key, value)?,
+            "max_depth" => self.limits.max_depth = depth(key, value)?,
             "space_id" => self.space_id = Some(space_id(key, value)?),
             "rule_uuid" => self.rule_uuid = Some(non_empty_string(key, value)?),
             _ => {
@@ -108,6 +106,27 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// The deepest `max_depth` accepted. The events are parsed with serde_json, which stops at
+/// 128 nested levels, so 127 is the deepest nesting that parses.
+pub const MAX_DEPTH: u32 = 127;
+
+/// Words a parse failure of the configuration document for its author. The event parser's
+/// own messages speak of records.
+fn parse_error(error: EventError) -> ConfigError {
+    let message = match error {
+        EventError::InvalidJson(detail) => format!("the configuration is not valid JSON: {detail}"),
+        EventError::DuplicateKey(path) => format!(
+            "the configuration has the key {path} twice; a setting may be given only once, so \
+             remove one of them"
+        ),
+        EventError::TooDeep(levels) => {
+            format!("the configuration nests arrays and objects deeper than {levels} levels")
+        }
+        other => format!("the configuration cannot be read: {other}"),
+    };
+    ConfigError::Invalid(message)
 }
 
 /// Builds the error for a value of the wrong form at `path`.
@@ -144,6 +163,18 @@ fn positive_u64(key: &str, value: &Value) -> Result<u64, ConfigError> {
 fn positive_u32(key: &str, value: &Value) -> Result<u32, ConfigError> {
     let number = positive_u64(key, value)?;
     u32::try_from(number).map_err(|_| invalid(key, "a positive integer up to 4294967295", value))
+}
+
+fn depth(key: &str, value: &Value) -> Result<u32, ConfigError> {
+    match value.as_u64() {
+        Some(levels) if (1..=u64::from(MAX_DEPTH)).contains(&levels) => Ok(levels as u32),
+        _ => {
+            let expected = format!(
+                "an integer from 1 to {MAX_DEPTH} (the JSON parser reads no deeper nesting)"
+            );
+            Err(invalid(key, &expected, value))
+        }
+    }
 }
 
 fn boolean(key: &str, value: &Value) -> Result<bool, ConfigError> {

@@ -1,5 +1,5 @@
-use super::Config;
-use crate::json::Limits;
+use super::{Config, MAX_DEPTH};
+use crate::json::{self, Limits};
 use crate::shapes::InputFormat;
 
 fn error_of(text: &str) -> String {
@@ -101,6 +101,7 @@ fn invalid_documents_are_rejected() {
         "operator": "included", "list": {"id": "blocked-ips", "type": "ip"}}]}]}"#;
     let bad_operator = r#"{"exceptions": [{"entries": [{"type": "match",
         "field": "source.ip", "operator": "equals", "value": "192.0.2.1"}]}]}"#;
+    let too_deep = format!(r#"{{"exceptions": {}1{}}}"#, "[".repeat(70), "]".repeat(70));
     let cases = [
         (
             "unknown key",
@@ -155,7 +156,18 @@ fn invalid_documents_are_rejected() {
         (
             "zero depth",
             r#"{"max_depth": 0}"#,
-            "max_depth: expected a positive integer, found 0",
+            "max_depth: expected an integer from 1 to 127 (the JSON parser reads no deeper \
+             nesting), found 0",
+        ),
+        (
+            "depth beyond the parser",
+            r#"{"max_depth": 128}"#,
+            "max_depth: expected an integer from 1 to 127",
+        ),
+        (
+            "huge depth",
+            r#"{"max_depth": 99999999999}"#,
+            "max_depth: expected an integer from 1 to 127",
         ),
         (
             "bytes as string",
@@ -205,13 +217,36 @@ fn invalid_documents_are_rejected() {
         (
             "duplicate key",
             r#"{"max_depth": 3, "max_depth": 4}"#,
-            "max_depth",
+            "the configuration has the key max_depth twice; a setting may be given only once, \
+             so remove one of them",
+        ),
+        (
+            "nested duplicate key",
+            r#"{"exceptions": [{"entries": [], "entries": []}]}"#,
+            "the configuration has the key exceptions[0].entries twice",
+        ),
+        (
+            "nested too deep",
+            too_deep.as_str(),
+            "the configuration nests arrays and objects deeper than 64 levels",
         ),
     ];
     for (name, text, expected) in cases {
         let message = error_of(text);
+        assert!(!message.contains("record"), "{name}: {message}");
         assert!(message.contains(expected), "{name}: {message}");
     }
+}
+
+#[test]
+fn deepest_accepted_depth_parses() {
+    let config = Config::from_json(&format!(r#"{{"max_depth": {MAX_DEPTH}}}"#)).unwrap();
+    let nested = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+
+    let deepest = nested(MAX_DEPTH as usize);
+    assert!(json::parse_event(&deepest, &config.limits).is_ok());
+    let deeper = nested(MAX_DEPTH as usize + 1);
+    assert!(json::parse_event(&deeper, &config.limits).is_err());
 }
 
 #[test]
