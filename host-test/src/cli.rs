@@ -1,9 +1,13 @@
 //! The command line, as clap parses it.
 
+mod values;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use values::MAX_DEPTH;
 
 /// Runs the "AWS Lambda Function Deletion" detection rule, compiled to a WebAssembly
 /// component, over CloudTrail events in a wasmtime sandbox.
@@ -70,10 +74,15 @@ pub struct ScanArgs {
     #[arg(long, conflicts_with_all = ["format", "index", "stats"])]
     pub explain: bool,
 
-    /// Largest event, in bytes (suffixes KiB, MiB, GiB), the host and the component
-    /// accept. Default: the config's `max_event_bytes`, else 1MiB.
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    /// Largest event, in bytes (suffixes KiB, MiB, GiB; 1 byte to 4GiB), the host and the
+    /// component accept. Default: the config's `max_event_bytes`, else 1MiB.
+    #[arg(long, value_name = "SIZE", value_parser = values::event_size)]
     pub max_event_bytes: Option<u64>,
+
+    /// Deepest nesting of JSON arrays and objects in an event the component accepts (1 to
+    /// 127). Default: the config's `max_depth`, else 64.
+    #[arg(long, value_name = "LEVELS", value_parser = values::depth)]
+    pub max_depth: Option<u32>,
 
     #[command(flatten)]
     pub component: ComponentArgs,
@@ -99,10 +108,15 @@ pub struct ExplainArgs {
     #[arg(long = "input", value_name = "FORMAT", value_enum)]
     pub input_format: Option<InputFormat>,
 
-    /// Largest event, in bytes (suffixes KiB, MiB, GiB), the host and the component
-    /// accept. Default: the config's `max_event_bytes`, else 1MiB.
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    /// Largest event, in bytes (suffixes KiB, MiB, GiB; 1 byte to 4GiB), the host and the
+    /// component accept. Default: the config's `max_event_bytes`, else 1MiB.
+    #[arg(long, value_name = "SIZE", value_parser = values::event_size)]
     pub max_event_bytes: Option<u64>,
+
+    /// Deepest nesting of JSON arrays and objects in an event the component accepts (1 to
+    /// 127). Default: the config's `max_depth`, else 64.
+    #[arg(long, value_name = "LEVELS", value_parser = values::depth)]
+    pub max_depth: Option<u32>,
 
     /// Print the component's JSON explanation, one per line, instead of text. Default:
     /// text.
@@ -148,18 +162,19 @@ pub struct ComponentArgs {
 /// Limits on each component instance and call.
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
-    /// Most linear memory one component instance may use (suffixes KiB, MiB, GiB).
-    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64MiB")]
+    /// Most linear memory one component instance may use (suffixes KiB, MiB, GiB; 64KiB to
+    /// 4GiB).
+    #[arg(long, value_name = "SIZE", value_parser = values::memory_size, default_value = "64MiB")]
     pub max_memory: u64,
 
     /// Most wall-clock time one call into the component may take, for example 500ms or
-    /// 2s. A batch of up to 256 events is one call.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
+    /// 2s (1ms to 86400s). A batch of up to 256 events is one call.
+    #[arg(long, value_name = "DURATION", value_parser = values::timeout, default_value = "1s")]
     pub timeout: Duration,
 
     /// Fuel (roughly, WebAssembly instructions) one call may use; a deterministic limit
     /// for tests. Default: no fuel limit.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = values::fuel)]
     pub fuel: Option<u64>,
 }
 
@@ -201,79 +216,9 @@ pub enum OutputFormat {
     EsBulk,
 }
 
-/// Parses a byte size: a number with an optional KiB, MiB or GiB suffix.
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let units = [
-        ("GiB", 1u64 << 30),
-        ("MiB", 1 << 20),
-        ("KiB", 1 << 10),
-        ("", 1),
-    ];
-    let (number, unit) = units
-        .iter()
-        .find_map(|(suffix, unit)| text.strip_suffix(suffix).map(|number| (number, *unit)))
-        .expect("the empty suffix always matches");
-    let invalid = || {
-        format!(
-            "invalid size {text:?}: expected a number of bytes, or one with KiB, MiB or GiB, such as 64MiB"
-        )
-    };
-    let value: u64 = number.trim().parse().map_err(|_| invalid())?;
-    value
-        .checked_mul(unit)
-        .filter(|bytes| *bytes > 0)
-        .ok_or_else(invalid)
-}
-
-/// Parses a duration with a unit: `ms` or `s`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let invalid = || {
-        format!("invalid duration {text:?}: expected a number with ms or s, such as 500ms or 2s")
-    };
-    let duration = if let Some(millis) = text.strip_suffix("ms") {
-        Duration::from_millis(millis.trim().parse().map_err(|_| invalid())?)
-    } else if let Some(seconds) = text.strip_suffix('s') {
-        Duration::from_secs(seconds.trim().parse().map_err(|_| invalid())?)
-    } else {
-        return Err(invalid());
-    };
-    if duration.is_zero() {
-        return Err(invalid());
-    }
-    Ok(duration)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn size_accepts_units() {
-        let cases = [
-            ("4096", 4096),
-            ("64MiB", 64 << 20),
-            ("2KiB", 2048),
-            ("1GiB", 1 << 30),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(parse_size(text), Ok(expected), "{text}");
-        }
-    }
-
-    #[test]
-    fn size_rejects_garbage() {
-        for text in ["", "0", "64MB", "-1", "1.5MiB"] {
-            assert!(parse_size(text).is_err(), "{text} was accepted");
-        }
-    }
-
-    #[test]
-    fn duration_needs_unit() {
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
-        assert!(parse_duration("5").is_err());
-        assert!(parse_duration("0s").is_err());
-    }
 
     #[test]
     fn cli_definition_is_consistent() {

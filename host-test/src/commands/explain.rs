@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 
 use super::Status;
-use super::scan::DetectorConfig;
+use super::config::{DetectorConfig, Overrides};
 use super::setup::load_runtime;
 use crate::cli::{ComponentArgs, ExplainArgs, SandboxArgs};
 use crate::input::{InputItem, Origin, Payload};
@@ -19,11 +19,12 @@ pub use text::explanation_text;
 
 /// Runs `rule-host explain`.
 pub fn explain(args: &ExplainArgs) -> anyhow::Result<Status> {
-    let config = DetectorConfig::load(
-        args.config.as_deref(),
-        args.input_format,
-        args.max_event_bytes,
-    )?;
+    let overrides = Overrides {
+        input_format: args.input_format,
+        max_event_bytes: args.max_event_bytes,
+        max_depth: args.max_depth,
+    };
+    let config = DetectorConfig::load(args.config.as_deref(), overrides)?;
     let request = Request {
         paths: &args.paths,
         component: &args.component,

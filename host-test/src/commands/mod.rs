@@ -1,5 +1,6 @@
 //! The subcommands, each returning the process's exit status.
 
+mod config;
 mod explain;
 mod info;
 mod scan;

@@ -49,9 +49,33 @@ fn start_epoch_ticker(engine: &Engine) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The maximum number of ticks a deadline may lie ahead. wasmtime 48 adds the ticks to the current epoch
+/// without checking for overflow, so a deadline near `u64::MAX` would wrap into the past and
+/// make every call trap at once. Half the range is still billions of years of ticks.
+const MAX_DEADLINE_TICKS: u64 = u64::MAX / 2;
+
 /// Converts a time limit into epoch ticks, rounding up, plus one tick because the current
 /// tick may be about to end.
 pub fn deadline_ticks(limit: Duration) -> u64 {
     let ticks = limit.as_nanos().div_ceil(EPOCH_TICK.as_nanos());
-    u64::try_from(ticks).unwrap_or(u64::MAX).saturating_add(1)
+    let ticks = u64::try_from(ticks).unwrap_or(MAX_DEADLINE_TICKS);
+    ticks.saturating_add(1).min(MAX_DEADLINE_TICKS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadline_rounds_up_and_adds_a_tick() {
+        assert_eq!(deadline_ticks(Duration::from_millis(1)), 2);
+        assert_eq!(deadline_ticks(Duration::from_millis(100)), 11);
+    }
+
+    #[test]
+    fn huge_deadline_cannot_wrap() {
+        let ticks = deadline_ticks(Duration::from_secs(u64::MAX));
+        assert_eq!(ticks, MAX_DEADLINE_TICKS);
+        assert!(ticks.checked_add(1 << 40).is_some());
+    }
 }

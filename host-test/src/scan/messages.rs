@@ -1,5 +1,6 @@
 //! The wording of the scan's reports.
 
+use crate::cli::MAX_DEPTH;
 use crate::runtime::EventError;
 
 /// Describes an event the component rejected, with what to do about it.
@@ -14,9 +15,10 @@ pub fn event_error(error: &EventError) -> String {
             "duplicate key {path}: tools may read different values from this record; \
              remove one of the keys"
         ),
-        EventError::TooDeep(limit) => {
-            format!("JSON nested deeper than {limit} levels; flatten the event")
-        }
+        EventError::TooDeep(limit) => format!(
+            "JSON nested deeper than {limit} levels; raise the limit with --max-depth (at most \
+             {MAX_DEPTH}) if the event is genuine"
+        ),
         EventError::TooLarge(limit) => {
             format!("event larger than {limit} bytes; raise the limit with --max-event-bytes")
         }

@@ -7,4 +7,5 @@ mod cli;
 mod golden;
 mod sandbox;
 mod support;
+mod usage;
 mod ux;
