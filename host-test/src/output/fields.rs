@@ -81,12 +81,26 @@ fn lookup<'v>(value: &'v Value, parts: &[&str]) -> Option<&'v Value> {
     })
 }
 
-/// Replaces control characters, so that a field an attacker controls cannot move the
-/// cursor or break the table's lines on the analyst's terminal.
+/// Escapes the characters that could move the cursor, break the table's lines, or hide or
+/// reorder text on the analyst's terminal, since an attacker controls many fields. Control
+/// characters, format characters (the bidirectional controls U+202A to U+202E and U+2066 to
+/// U+2069, zero-width spaces), line and paragraph separators, spaces other than U+0020,
+/// private-use and unassigned code points become `\n`, `\t` or `\u{202e}`, as Rust's
+/// `escape_debug` writes them. Quotes and backslashes stay as they are.
 fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == ' ' || c.is_ascii_graphic() {
+            shown.push(c);
+            continue;
+        }
+        // After the first character, `str::escape_debug` escapes just the characters the
+        // standard library's Unicode tables call unprintable, and leaves combining marks
+        // (accents, vowel signs) alone, which `char::escape_debug` would escape.
+        let pair: String = [' ', c].into_iter().collect();
+        shown.extend(pair.escape_debug().skip(1));
+    }
+    shown
 }
 
 fn value_text(value: &Value) -> Option<String> {

@@ -125,7 +125,50 @@ fn pretty_row_prefers_event_time_and_falls_back() {
 }
 
 #[test]
-fn pretty_replaces_control_characters() {
-    let row = AlertRow::from_document(&alert("u1", "line\nbreak\u{1b}[2J"));
-    assert_eq!(row.reason, "line\u{fffd}break\u{fffd}[2J");
+fn pretty_escapes_control_and_format_characters() {
+    let cases = [
+        ("line\nbreak\u{1b}[2J", r"line\nbreak\u{1b}[2J"),
+        ("invoice\u{202e}fdp.exe", r"invoice\u{202e}fdp.exe"),
+        (
+            "a\u{2066}b\u{2069}c\u{200f}",
+            r"a\u{2066}b\u{2069}c\u{200f}",
+        ),
+        ("zero\u{200b}width\u{feff}", r"zero\u{200b}width\u{feff}"),
+        ("tab\tcr\rnul\0", r"tab\tcr\rnul\0"),
+        ("line\u{2028}separator", r"line\u{2028}separator"),
+        ("no\u{a0}break", r"no\u{a0}break"),
+    ];
+    for (reason, expected) in cases {
+        let row = AlertRow::from_document(&alert("u1", reason));
+        assert_eq!(row.reason, expected, "{reason:?}");
+    }
+}
+
+#[test]
+fn pretty_keeps_ordinary_text() {
+    let cases = [
+        "O'Brien said \"ok\" C:\\tmp",
+        "Ren\u{e9}e M\u{fc}ller",
+        "e\u{301}t\u{e9}",
+        "\u{939}\u{93f}\u{928}\u{94d}\u{926}\u{940}",
+        "\u{6f22}\u{5b57} \u{1f600}",
+    ];
+    for reason in cases {
+        let row = AlertRow::from_document(&alert("u1", reason));
+        assert_eq!(row.reason, reason);
+    }
+}
+
+#[test]
+fn ndjson_keeps_bidi_characters_as_json() {
+    let text = format!("{}\n", alert("u1", "invoice\u{202e}fdp.exe"));
+    assert_eq!(write_all(OutputFormat::Ndjson, None, text.as_bytes()), text);
+}
+
+#[test]
+fn pretty_table_shows_escaped_bidi_override() {
+    let text = format!("{}\n", alert("u1", "invoice\u{202e}fdp.exe"));
+    let output = write_all(OutputFormat::Pretty, None, text.as_bytes());
+    assert!(!output.contains('\u{202e}'), "{output:?}");
+    assert!(output.contains(r"invoice\u{202e}fdp.exe"), "{output}");
 }

@@ -188,6 +188,26 @@ fn pretty_shows_the_known_alert() {
     }
 }
 
+#[test]
+fn pretty_escapes_bidi_override_and_ndjson_keeps_it() {
+    let text = std::fs::read_to_string(fixture("siblings.ndjson")).expect("fixture");
+    let line = text.lines().nth(MATCHING_LINE - 1).expect("line exists");
+    assert!(line.contains("invoice-renderer"), "{line}");
+    let event = format!(
+        "{}\n",
+        line.replace("invoice-renderer", "invoice\u{202e}fdp.exe")
+    );
+
+    let table = stdout(&run(&["scan", "--format", "pretty", "-"], &event));
+    assert!(!table.contains('\u{202e}'), "{table:?}");
+    assert!(table.contains(r"invoice\u{202e}fdp.exe"), "{table}");
+
+    let ndjson = stdout(&run(&["scan", "--format", "ndjson", "-"], &event));
+    let alerts = json_lines(&ndjson);
+    assert_eq!(alerts.len(), 1, "{ndjson}");
+    assert!(ndjson.contains("invoice\u{202e}fdp.exe"), "{ndjson:?}");
+}
+
 /// Explains one line of `siblings.ndjson` under `config`, as text and as JSON.
 fn explain_line(line: usize, config: Option<&str>) -> (String, Value) {
     let text = std::fs::read_to_string(fixture("siblings.ndjson")).expect("fixture");
