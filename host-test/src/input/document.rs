@@ -82,7 +82,7 @@ pub(crate) fn is_control_message(raw: &[u8]) -> bool {
 }
 
 /// Decodes the raw bytes between a JSON string's quotes.
-fn decode_string(raw: &[u8]) -> Option<String> {
+pub(crate) fn decode_string(raw: &[u8]) -> Option<String> {
     let mut quoted = Vec::with_capacity(raw.len() + 2);
     quoted.push(b'"');
     quoted.extend_from_slice(raw);

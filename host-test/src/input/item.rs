@@ -85,6 +85,8 @@ pub enum InputErrorKind {
     NotAnObject,
     /// A CloudWatch Logs log event is not valid JSON or has no `message` string.
     InvalidLogEvent,
+    /// The top-level object of a container document has the same key twice.
+    RepeatedKey,
 }
 
 /// An input problem the reader found before any event reached the component.
@@ -114,6 +116,10 @@ impl std::error::Error for InputError {}
 
 /// The kind of [`Payload::Skipped`] for a CloudWatch Logs control message.
 pub const CLOUDWATCH_CONTROL_MESSAGE: &str = "cloudwatch-control-message";
+
+/// The kind of [`Payload::Skipped`] for an element of a container document that comes after
+/// a top-level key the document repeats.
+pub const AFTER_REPEATED_KEY: &str = "after-repeated-key";
 
 /// The content of one item.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -35,11 +35,27 @@
 //! structure but is not an event. A top-level array is no container: `[{...}, {...}]` is one
 //! event, which the component rejects as not an object.
 //!
+//! The top-level object of a container document must not have the same key twice (compared
+//! after unescaping), because a SIEM that keeps the other occurrence could read different
+//! events from the file. The repeated key is one `RepeatedKey` error at its second
+//! occurrence. The elements read before it stay events, and each element of a container
+//! after it is a skipped item of kind `after-repeated-key`. An object that is one event is
+//! passed on whole, and the component rejects a repeated key in it.
+//!
 //! Memory is bounded by the maximum event size ([`ReaderOptions::max_event_bytes`], 1 MiB by
 //! default), not by the size of a file. The reader holds the event it is collecting (at most
-//! the maximum), the items completed from one 256 KiB read buffer until they are taken, and
-//! the gzip decoder's buffers. A value or element larger than the maximum is one `TooLarge`
-//! error, skipped without being held in memory.
+//! the maximum), the top-level keys of the current object (at most the maximum or 64 KiB,
+//! whichever is larger, else one `TooLarge` error that skips the rest of the document as a
+//! repeated key does), the items completed from one 256 KiB read buffer until they are taken,
+//! and the gzip decoder's buffers.
+//!
+//! A value or element larger than the maximum is one `TooLarge` error, reported at the byte
+//! that passes the maximum, so that one that never ends is reported too. The reader follows
+//! its structure to its end without holding it, and damage in a top-level value after that is
+//! not reported again. A top-level object that passes the maximum before a container array
+//! opens is such an error, and none of its arrays is split. While the reader skips ahead
+//! after an error, a line that goes on past the maximum is one more `TooLarge` error, once
+//! per line, so that endless input without line breaks (`/dev/zero`) is reported as well.
 //!
 //! # NDJSON and multi-line documents
 //!
@@ -82,7 +98,8 @@ mod source;
 mod tests;
 
 pub use item::{
-    CLOUDWATCH_CONTROL_MESSAGE, InputError, InputErrorKind, InputItem, Label, Origin, Payload,
+    AFTER_REPEATED_KEY, CLOUDWATCH_CONTROL_MESSAGE, InputError, InputErrorKind, InputItem, Label,
+    Origin, Payload,
 };
 pub use items::Items;
 pub use options::{Containers, DEFAULT_MAX_EVENT_BYTES, ReaderOptions};

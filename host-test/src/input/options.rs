@@ -6,9 +6,10 @@ pub const DEFAULT_MAX_EVENT_BYTES: usize = 1 << 20;
 /// Settings for splitting and bounding the reader's input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReaderOptions {
-    /// The largest event, in bytes of JSON text, the reader buffers. A larger line or
-    /// container element becomes one `TooLarge` error; the reader skips it without holding
-    /// it in memory.
+    /// The largest event, in bytes of JSON text, the reader buffers. A larger value or
+    /// container element becomes one `TooLarge` error, reported when it passes this size,
+    /// and the reader skips it without holding it in memory. A line skipped after an error
+    /// that goes on past this size is one more error.
     pub max_event_bytes: usize,
     /// The container documents split into their elements.
     pub containers: Containers,

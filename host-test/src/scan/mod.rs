@@ -15,7 +15,8 @@ pub use counts::Counts;
 pub use messages::event_error;
 pub use read::read_inputs;
 
-/// Most events sent to the component in one call.
+/// Most items (events, skips and errors) held in one batch, and so the most events sent to
+/// the component in one call.
 pub const DEFAULT_BATCH_EVENTS: usize = 256;
 
 /// Most bytes of event text sent in one call, so that a batch of large events stays well
@@ -88,7 +89,11 @@ struct Scan<'s, 'r, 'o> {
 }
 
 impl Scan<'_, '_, '_> {
+    /// Adds an item to the batch, and evaluates the batch when it is full or the item is an
+    /// input error. An error is reported as soon as it is read, so that input that never
+    /// ends (a device, a pipe) shows its errors while it goes on.
     fn push(&mut self, item: InputItem) -> Result<(), OutputError> {
+        let is_error = matches!(item.payload, Payload::Error(_));
         match item.payload {
             Payload::Event(text) => {
                 self.event_bytes += text.len();
@@ -99,8 +104,12 @@ impl Scan<'_, '_, '_> {
         }
 
         let full =
-            self.events.len() >= DEFAULT_BATCH_EVENTS || self.event_bytes >= DEFAULT_BATCH_BYTES;
-        if full { self.flush() } else { Ok(()) }
+            self.pending.len() >= DEFAULT_BATCH_EVENTS || self.event_bytes >= DEFAULT_BATCH_BYTES;
+        if full || is_error {
+            self.flush()
+        } else {
+            Ok(())
+        }
     }
 
     /// Evaluates the batch and reports every pending item in input order.

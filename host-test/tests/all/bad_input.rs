@@ -134,6 +134,37 @@ fn cases() -> Vec<Case> {
             message: Some("Records[1]"),
         },
         Case {
+            name: "Records key repeated",
+            bytes: format!(
+                "{{\"Records\": [{}], \"Records\": [{}, {}]}}\n",
+                deletion("m1"),
+                deletion("m2"),
+                deletion("m3")
+            )
+            .into_bytes(),
+            // The first array's record alerts, the key is one error, and the second array's
+            // two records are counted as skipped.
+            counts: (4, 1, 1),
+            message: Some("the top-level key \"Records\" appears again"),
+        },
+        Case {
+            name: "top-level key repeated before Records",
+            bytes: format!(
+                "{{\"x\": 1, \"x\": 2, \"Records\": [{}]}}\n{}",
+                deletion("n1"),
+                good("n2")
+            )
+            .into_bytes(),
+            counts: (3, 1, 1),
+            message: Some(":1: error: the top-level key \"x\" appears again"),
+        },
+        Case {
+            name: "line over the size limit without a line break",
+            bytes: format!("\0{}\n{}", "x".repeat(1_100_000), good("o")).into_bytes(),
+            counts: (3, 1, 2),
+            message: Some(":1: error: no line break within 1048576 bytes"),
+        },
+        Case {
             name: "corrupt gzip",
             bytes: corrupt_gzip,
             counts: (0, 0, 1),
@@ -230,4 +261,110 @@ fn bad_input_classes_are_answered_and_counted() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn repeated_records_key_counts_every_record() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("repeated.json");
+    let stats_path = dir.path().join("stats.json");
+    let text = format!(
+        "{{\"Records\": [{}], \"Records\": [{}, {}]}}\n",
+        deletion("p1"),
+        deletion("p2"),
+        deletion("p3")
+    );
+    std::fs::write(&input, text).expect("input written");
+    let (status, stderr, stats) = scan(&input, &stats_path, &dir.path().join("cache"));
+
+    assert_eq!(status, Some(1), "{stderr}");
+    assert_eq!(count(&stats, "alerts"), 1, "{stats}");
+    assert_eq!(count(&stats, "errors"), 1, "{stats}");
+    assert_eq!(count(&stats, "skipped"), 2, "{stats}");
+    assert_eq!(count(&stats, "events"), 4, "{stats}");
+}
+
+/// Reads the peak resident memory of a running process, in KiB, from /proc.
+#[cfg(target_os = "linux")]
+fn peak_memory_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("process status");
+    let line = status
+        .lines()
+        .find(|line| line.starts_with("VmHWM:"))
+        .expect("VmHWM in /proc status");
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|kib| kib.parse().ok())
+        .expect("VmHWM in kB")
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_device_reports_errors_in_bounded_memory() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::time::Duration;
+
+    let cache = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(BINARY)
+        .args(["scan", "--quiet", "--cache-dir"])
+        .arg(cache.path())
+        .arg("/dev/zero")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rule-host starts");
+
+    // The two errors must come while the input goes on, since it has no end.
+    let reports = BufReader::new(child.stderr.take().expect("stderr"));
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let lines: Vec<String> = reports.lines().take(2).map_while(Result::ok).collect();
+        let _ = sender.send(lines);
+    });
+    let lines = receiver.recv_timeout(Duration::from_secs(60));
+
+    // Let the reader skip a few hundred MiB more before looking at its memory.
+    std::thread::sleep(Duration::from_secs(1));
+    let peak_kib = peak_memory_kib(child.id());
+    child.kill().expect("rule-host stopped");
+    child.wait().expect("rule-host reaped");
+    let lines = lines.expect("two error reports within 60 seconds");
+
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with("/dev/zero:1: error: NUL byte at byte offset 0"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("/dev/zero:1: error: no line break within 1048576 bytes"),
+        "{lines:?}"
+    );
+    assert!(peak_kib < 64 * 1024, "peak memory {peak_kib} KiB");
+}
+
+#[test]
+fn max_depth_flag_raises_the_limit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("deep.ndjson");
+    let nested = format!("{}1{}", "[".repeat(69), "]".repeat(69));
+    let event = deletion("q1").replacen('{', &format!("{{\"extra\":{nested},"), 1);
+    std::fs::write(&input, format!("{event}\n")).expect("input written");
+    let cache = dir.path().join("cache");
+
+    let (status, stderr, stats) = scan(&input, &dir.path().join("default.json"), &cache);
+    assert_eq!(status, Some(1), "{stderr}");
+    assert!(stderr.contains("deeper than 64 levels"), "{stderr}");
+    assert_eq!(count(&stats, "errors"), 1, "{stats}");
+
+    let output = Command::new(BINARY)
+        .args(["scan", "--quiet", "--max-depth", "100", "--cache-dir"])
+        .arg(&cache)
+        .arg(&input)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("rule-host runs");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 1);
 }

@@ -8,14 +8,16 @@ use memchr::memchr;
 use super::Scanner;
 use crate::input::document::{self, ContainerKind};
 use crate::input::frame;
-use crate::input::item::{InputError, InputErrorKind, InputItem, Label, Origin, Payload};
+use crate::input::item::{
+    AFTER_REPEATED_KEY, InputError, InputErrorKind, InputItem, Label, Origin, Payload,
+};
 
 impl Scanner {
     pub(super) fn end_element(&mut self, chunk: &[u8], end: usize, out: &mut VecDeque<InputItem>) {
         let Some(element) = self.element.take() else {
             return;
         };
-        if self.document.skip_elements {
+        if self.document.skip_elements || element.too_large {
             return;
         }
 
@@ -24,6 +26,13 @@ impl Scanner {
             index: element.index,
         };
         let origin = self.origin_at(element.start, Some(label));
+        if self.document.repeated_key {
+            out.push_back(InputItem {
+                origin,
+                payload: Payload::Skipped(AFTER_REPEATED_KEY),
+            });
+            return;
+        }
         if element.first_byte != b'{' {
             let found = frame::type_of_first_byte(element.first_byte);
             let message = format!("expected a JSON object, found {found}");
@@ -38,6 +47,8 @@ impl Scanner {
                 log_event_item(origin, bytes)
             }
             Some(bytes) => event_item(origin, bytes),
+            // An event that passes the maximum is reported there, so this is reached only
+            // with a maximum of 0, where the limit falls on the event's first byte.
             None => self.too_large_item(origin, element.kind.element_noun(), size),
         };
         out.push_back(item);

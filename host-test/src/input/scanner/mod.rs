@@ -7,6 +7,8 @@
 //! literals) and escapes are left to the JSON parser that reads each event.
 
 mod emit;
+mod keys;
+mod limit;
 mod recovery;
 
 use std::collections::VecDeque;
@@ -19,6 +21,11 @@ use super::document::{self, ContainerKind, Key};
 use super::frame::{Frame, SCALAR_BYTE};
 use super::item::{CLOUDWATCH_CONTROL_MESSAGE, InputItem, Label, Origin, Payload};
 use super::options::ReaderOptions;
+use keys::{KeyPosition, TopKeys};
+
+/// The minimum memory kept for the top-level keys of a document, whatever the maximum event
+/// size, so that a small maximum still leaves room for a container's few keys.
+const MIN_KEYS_BYTES: usize = 64 << 10;
 
 /// The relation of line breaks to values, described in the module documentation of `input`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +88,12 @@ struct Document {
     skip_elements: bool,
     /// The index of the next element of the open container.
     next_index: u64,
+    /// Whether the object passed the maximum event size before any container array
+    /// opened. It was reported then, and none of its arrays is split.
+    too_large: bool,
+    /// Whether a top-level key appeared twice. It was reported then, and each element of a
+    /// container from there on is a skipped item.
+    repeated_key: bool,
 }
 
 /// An element of a container array being read.
@@ -90,6 +103,8 @@ struct Element {
     index: u64,
     start: Position,
     first_byte: u8,
+    /// Whether it passed the maximum event size and was reported then.
+    too_large: bool,
 }
 
 pub(crate) struct Scanner {
@@ -118,6 +133,12 @@ pub(crate) struct Scanner {
     element: Option<Element>,
     capture: Capture,
     short: ShortString,
+    keys: TopKeys,
+    /// The stream offset where the skipped stretch of the current line starts: the error
+    /// on the line where skipping began, else the line's start.
+    skip_start: u64,
+    /// Whether the skipped stretch of the current line was reported as too long.
+    skip_reported: bool,
 }
 
 impl Scanner {
@@ -144,6 +165,9 @@ impl Scanner {
             element: None,
             capture: Capture::new(options.max_event_bytes),
             short: ShortString::default(),
+            keys: TopKeys::new(options.max_event_bytes.max(MIN_KEYS_BYTES)),
+            skip_start: 0,
+            skip_reported: false,
         }
     }
 
@@ -152,20 +176,27 @@ impl Scanner {
     }
 
     /// Scans the next chunk of the stream, appending the items it completes to `out`.
+    ///
+    /// The chunk is scanned up to the byte where an event or a skipped line would pass the
+    /// maximum event size, which is handled there, so that the items do not depend on
+    /// where chunks end.
     pub(crate) fn feed(&mut self, chunk: &[u8], out: &mut VecDeque<InputItem>) {
         let mut i = 0;
-        while i < chunk.len() {
-            i = match self.top {
-                Top::Done => break,
-                Top::Resync => self.resync(chunk, i),
-                _ if self.in_string => self.scan_string(chunk, i, out),
-                _ if self.in_scalar => self.scan_scalar(chunk, i, out),
-                _ => self.scan_structure(chunk, i, out),
+        while i < chunk.len() && self.top != Top::Done {
+            let end = match self.limit_index(i, chunk.len()) {
+                Some(at) if at == i => {
+                    i = self.reach_limit(chunk, i, out);
+                    continue;
+                }
+                Some(at) => at,
+                None => chunk.len(),
             };
+            i = self.step(&chunk[..end], i, out);
         }
 
         self.capture.save(chunk);
         self.short.save(chunk);
+        self.keys.save(chunk);
         self.base += chunk.len() as u64;
         if let Some(&last) = chunk.last() {
             self.chunk_starts_line = last == b'\n';
@@ -182,10 +213,22 @@ impl Scanner {
 
         match self.top {
             Top::After => self.emit_pending(&[], out),
+            Top::Value if self.top_value_reported() => {}
             Top::Value => out.push_back(self.truncated_error()),
             Top::Between | Top::Resync | Top::Done => {}
         }
         self.top = Top::Done;
+    }
+
+    /// Scans from `i` up to the end of one token or of `chunk`; returns where to go on.
+    fn step(&mut self, chunk: &[u8], i: usize, out: &mut VecDeque<InputItem>) -> usize {
+        match self.top {
+            Top::Done => chunk.len(),
+            Top::Resync => self.resync(chunk, i),
+            _ if self.in_string => self.scan_string(chunk, i, out),
+            _ if self.in_scalar => self.scan_scalar(chunk, i, out),
+            _ => self.scan_structure(chunk, i, out),
+        }
     }
 
     /// Scans blank space and structural bytes from `i`; returns where to go on.
@@ -284,6 +327,11 @@ impl Scanner {
                 *frame = Frame::ObjectColon;
                 if depth == 1 {
                     self.short.begin(i + 1);
+                    let position = KeyPosition {
+                        line: self.line,
+                        offset: self.base + i as u64,
+                    };
+                    self.keys.begin(i + 1, position);
                     StringRole::TopKey
                 } else {
                     StringRole::Key
@@ -314,6 +362,8 @@ impl Scanner {
         match self.string_role {
             StringRole::Key => {}
             StringRole::TopKey => {
+                let check = self.keys.finish(chunk, quote);
+                self.report_key_check(check, out);
                 let containers = self.options.containers;
                 let raw = self.short.finish(chunk, quote);
                 self.document.key = raw.map(|raw| document::classify_key(raw, containers));
@@ -361,6 +411,7 @@ impl Scanner {
                 *frame = frame.after_value();
                 if depth == 1
                     && bracket == b'['
+                    && !self.document.too_large
                     && let Some(Key::Container(kind)) = self.document.key
                 {
                     return self.open_container(kind, i, out);
@@ -436,6 +487,7 @@ impl Scanner {
             offset: self.base + i as u64,
         };
         self.document = Document::default();
+        self.keys.reset();
         self.capture.begin(i);
     }
 
@@ -448,6 +500,8 @@ impl Scanner {
     ) -> usize {
         // The document is read element by element from here on, so its own bytes are dropped.
         self.capture.reset();
+        let check = self.keys.compare();
+        self.report_key_check(check, out);
         self.document.container = Some(kind);
         self.document.split = true;
         self.document.next_index = 0;
@@ -483,8 +537,9 @@ impl Scanner {
             index,
             start,
             first_byte,
+            too_large: false,
         });
-        if first_byte == b'{' && !self.document.skip_elements {
+        if first_byte == b'{' && self.elements_are_read() {
             self.capture.begin(i);
         }
     }
@@ -501,7 +556,7 @@ impl Scanner {
     fn end_top_value(&mut self, end: usize) {
         self.capture.close(end);
         self.value_end = self.base + end as u64;
-        self.pending = !self.document.split;
+        self.pending = !self.document.split && !self.document.too_large;
         self.top = Top::After;
         if self.mode == LineMode::Undecided {
             let single_line = self.value.line == self.line;
@@ -519,6 +574,12 @@ impl Scanner {
         self.options.max_event_bytes.max(64)
     }
 
+    /// Returns whether the elements of the open container become events or errors, not
+    /// dropped (a control message's) or skipped (after a repeated key).
+    fn elements_are_read(&self) -> bool {
+        !self.document.skip_elements && !self.document.repeated_key
+    }
+
     fn reset_value(&mut self) {
         self.stack.clear();
         self.in_string = false;
@@ -529,6 +590,7 @@ impl Scanner {
         self.element = None;
         self.capture.reset();
         self.short.reset();
+        self.keys.reset();
     }
 
     fn origin_at(&self, start: Position, label: Option<Label>) -> Origin {

@@ -6,9 +6,10 @@ use std::collections::VecDeque;
 use memchr::memchr;
 
 use super::emit::error_item;
+use super::keys::{Check, Repeated};
 use super::{LineMode, Scanner, Top};
 use crate::input::frame::{self, Frame};
-use crate::input::item::{InputErrorKind, InputItem};
+use crate::input::item::{InputErrorKind, InputItem, Origin};
 
 impl Scanner {
     /// Ends the stream after a read error: the items read so far stay, and the rest of the
@@ -48,24 +49,35 @@ impl Scanner {
     }
 
     /// Skips damaged input after an error; see the module documentation of `input`.
-    pub(super) fn resync(&mut self, chunk: &[u8], mut i: usize) -> usize {
-        loop {
-            let at_value_start = matches!(chunk.get(i), Some(b'{' | b'['));
-            if self.mode != LineMode::Ndjson && at_value_start && self.at_line_start(chunk, i) {
-                self.top = Top::Between;
-                return i;
-            }
-
-            let Some(found) = memchr(b'\n', &chunk[i..]) else {
-                return chunk.len();
-            };
-            self.line += 1;
-            i += found + 1;
-            if self.mode == LineMode::Ndjson {
-                self.top = Top::Between;
-                return i;
-            }
+    ///
+    /// It skips at most to the end of one line, so that the caller can apply the limit on
+    /// the length of a skipped line to each line.
+    pub(super) fn resync(&mut self, chunk: &[u8], i: usize) -> usize {
+        let at_value_start = matches!(chunk.get(i), Some(b'{' | b'['));
+        if self.mode != LineMode::Ndjson && at_value_start && self.at_line_start(chunk, i) {
+            self.top = Top::Between;
+            return i;
         }
+
+        let Some(found) = memchr(b'\n', &chunk[i..]) else {
+            return chunk.len();
+        };
+        let next_line = i + found + 1;
+        self.line += 1;
+        self.skip_start = self.base + next_line as u64;
+        self.skip_reported = false;
+        if self.mode == LineMode::Ndjson {
+            self.top = Top::Between;
+        }
+        next_line
+    }
+
+    /// Returns whether the top-level value being read was reported as too large already.
+    /// Its error covers any later damage in it, since skipping ahead from there drops
+    /// nothing but the rest of that value. An element is different: damage in it abandons
+    /// the rest of its document, which needs an error of its own.
+    pub(super) fn top_value_reported(&self) -> bool {
+        self.top == Top::Value && self.element.is_none() && self.document.too_large
     }
 
     pub(super) fn at_line_start(&self, chunk: &[u8], i: usize) -> bool {
@@ -131,10 +143,15 @@ impl Scanner {
             _ => String::new(),
         };
         let message = format!("{context}{}", describe(&location));
-        out.push_back(error_item(origin, kind, message));
+        let covered = self.top_value_reported();
+        if !covered {
+            out.push_back(error_item(origin, kind, message));
+        }
 
         self.reset_value();
         self.top = Top::Resync;
+        self.skip_start = offset;
+        self.skip_reported = covered;
         i
     }
 
@@ -231,5 +248,51 @@ impl Scanner {
             )
         };
         self.fail(i, InputErrorKind::TooLarge, describe, out)
+    }
+
+    /// Reports a top-level key that appears twice, or keys too long to compare, once the
+    /// object is known to be a container document. Nothing is reported for an object that
+    /// is one event: the component rejects a repeated key in it.
+    ///
+    /// The elements read before the repeated key have become events already, and they
+    /// stay so. Each element after it is counted as skipped, because a SIEM that keeps the
+    /// other occurrence of the key could read different events from the same file.
+    pub(super) fn report_key_check(&mut self, check: Check, out: &mut VecDeque<InputItem>) {
+        if self.document.repeated_key {
+            return;
+        }
+        let item = match check {
+            Check::Unique => return,
+            Check::Repeated(repeated) => self.repeated_key_error(&repeated),
+            Check::TooLong => {
+                let limit = self.options.max_event_bytes;
+                let message = format!(
+                    "the top-level keys of this document take more than {limit} bytes, so they \
+                     cannot be checked for a key that appears twice; the elements after this \
+                     point are not read, and each is counted as skipped"
+                );
+                error_item(self.open_origin(), InputErrorKind::TooLarge, message)
+            }
+        };
+        out.push_back(item);
+        self.document.repeated_key = true;
+    }
+
+    fn repeated_key_error(&self, repeated: &Repeated) -> InputItem {
+        let key = serde_json::Value::String(repeated.key.clone());
+        let message = format!(
+            "the top-level key {key} appears again (first at line {}, byte offset {}), so \
+             tools may read different events from this document. The elements after this key \
+             are not read, and each is counted as skipped; those before it were read. Remove \
+             one of the keys, or fix the tool that wrote the file",
+            repeated.first.line, repeated.first.offset
+        );
+        let origin = Origin {
+            path: std::sync::Arc::clone(&self.path),
+            line: repeated.second.line,
+            byte_offset: Some(repeated.second.offset),
+            label: None,
+        };
+        error_item(origin, InputErrorKind::RepeatedKey, message)
     }
 }

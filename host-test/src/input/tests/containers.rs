@@ -132,7 +132,8 @@ fn oversize_record_is_skipped() {
         ]
     );
     assert!(
-        only_error_message(&items).contains("the record is 116 bytes"),
+        only_error_message(&items)
+            .contains("the record is larger than the maximum event size of 80 bytes"),
         "{items:#?}"
     );
 }

@@ -1,10 +1,12 @@
 //! Tests of the input reader, run over whole streams.
 
 mod containers;
+mod endless;
 mod gzip;
 mod large;
 mod multiline;
 mod ndjson;
+mod repeated;
 mod walk;
 
 use std::io::{self, Read};
