@@ -8,13 +8,17 @@
 //! - `events` counts the calls, and equals `alerts + no_match + excepted + suppressed +
 //!   duplicates + skipped + errors`;
 //! - `explain` fails with the same error as the detector, or returns a JSON object;
-//! - an alert document is a JSON object without duplicate keys.
+//! - an alert document is a JSON object without duplicate keys;
+//! - the screen that settles most records without a full parse gives the full
+//!   evaluation's result: the same error, skip or match, and for a no-match the same
+//!   reason, record id and `@timestamp`.
 
 #![no_main]
 
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
+use rule_core::evaluate::{EvalOptions, Evaluation, evaluate, evaluate_verdict};
 use rule_core::explain::explain;
 use rule_core::json::{Limits, parse_event};
 use rule_core::{Config, Detector, EventError, Rule, Timestamp, Verdict};
@@ -55,6 +59,7 @@ fuzz_target!(|data: &[u8]| {
     ];
 
     for (calls, line) in (1..).zip(text.split('\n')) {
+        check_screen(line);
         for detector in &mut detectors {
             let verdict = detector.evaluate(line, now);
             check_stats(detector.stats(), calls);
@@ -65,6 +70,30 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+fn check_screen(line: &str) {
+    let options = EvalOptions::default();
+    let full = evaluate(&RULE, line, &options);
+    let fast = evaluate_verdict(&RULE, line, &options);
+    match (&full, &fast) {
+        (
+            Ok(Evaluation::NoMatch(reason, event)),
+            Ok(Evaluation::NoMatch(fast_reason, fast_event)),
+        ) => {
+            assert_eq!(reason, fast_reason, "no-match reasons differ");
+            assert_eq!(
+                event.record_event_id, fast_event.record_event_id,
+                "record ids differ"
+            );
+            assert_eq!(
+                event.doc.get("@timestamp"),
+                fast_event.doc.get("@timestamp"),
+                "@timestamp differs"
+            );
+        }
+        _ => assert_eq!(full, fast, "the screen and the full evaluation differ"),
+    }
+}
 
 fn check_explain(config: &Config, line: &str, verdict: &Result<Verdict, EventError>) {
     match (explain(&RULE, config, line), verdict) {
