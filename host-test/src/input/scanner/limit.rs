@@ -62,6 +62,9 @@ impl Scanner {
     /// Returns the stream offset where the event being read starts. `None` outside an
     /// event, for an event already reported as too large, and for the elements the scanner
     /// does not read (a control message's, those after a repeated key).
+    ///
+    /// NOTE: the parts of a container document outside its elements, and blank space, have
+    /// no limit. They are never held in memory, but one that never ends is read silently.
     fn open_event_start(&self) -> Option<u64> {
         match self.element {
             Some(element) if element.too_large || !self.elements_are_read() => None,
