@@ -248,7 +248,11 @@ impl Detector {
         let principal = principal(&event.doc);
         let is_new = self.recent.record(&uuid, time, principal.as_deref());
 
-        if let Some(label) = self.config.exceptions.first_match(&event.doc) {
+        if let Some(label) = self
+            .config
+            .exceptions
+            .first_match(&event.doc, processing_time)
+        {
             return Verdict::Excepted(label.to_string());
         }
         if !is_new && self.config.replay_detection {

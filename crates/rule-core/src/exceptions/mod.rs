@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::document;
 use crate::error::ConfigError;
+use crate::timestamp::Timestamp;
 use entry::Entry;
 
 /// Exception items; an event matching any item is excepted.
@@ -31,6 +32,8 @@ pub struct ExceptionItem {
     /// `host.os.name.caseless` to equal one of them, so that an endpoint item never
     /// matches events of other operating systems.
     os_types: Vec<String>,
+    /// Kibana's `expire_time`: from this instant on, the item no longer applies.
+    expires: Option<Timestamp>,
 }
 
 impl ExceptionList {
@@ -48,9 +51,12 @@ impl ExceptionList {
         Ok(ExceptionList { items })
     }
 
-    /// Returns the label of the first item that matches `doc`, if any.
-    pub fn first_match(&self, doc: &Map<String, Value>) -> Option<&str> {
-        let item = self.items.iter().find(|item| item.matches(doc))?;
+    /// Returns the label of the first item that applies at `now` and matches `doc`, if any.
+    pub fn first_match(&self, doc: &Map<String, Value>, now: Timestamp) -> Option<&str> {
+        let item = self
+            .items
+            .iter()
+            .find(|item| item.applies_at(now) && item.matches(doc))?;
         Some(item.label.as_str())
     }
 
@@ -71,6 +77,12 @@ impl ExceptionList {
 }
 
 impl ExceptionItem {
+    /// Tells whether the item is in force at `now`: Kibana passes over items whose
+    /// `expire_time` has come.
+    pub fn applies_at(&self, now: Timestamp) -> bool {
+        self.expires.is_none_or(|expires| now < expires)
+    }
+
     /// Tells whether every entry of the item holds for `doc`.
     pub fn matches(&self, doc: &Map<String, Value>) -> bool {
         self.matches_os_types(doc) && self.entries.iter().all(|entry| entry.holds(doc))

@@ -14,6 +14,7 @@ use super::wildcard::Wildcard;
 use crate::config::{invalid, invalid_message};
 use crate::error::ConfigError;
 use crate::json::{self, Limits};
+use crate::timestamp::Timestamp;
 
 /// Item keys that only Kibana's bookkeeping reads.
 const BOOKKEEPING_KEYS: &[&str] = &[
@@ -22,7 +23,6 @@ const BOOKKEEPING_KEYS: &[&str] = &[
     "created_at",
     "created_by",
     "description",
-    "expire_time",
     "id",
     "item_id",
     "list_id",
@@ -37,7 +37,7 @@ const BOOKKEEPING_KEYS: &[&str] = &[
 ];
 
 /// Item keys that take part in matching.
-const MATCHING_KEYS: &[&str] = &["entries", "os_types", "type"];
+const MATCHING_KEYS: &[&str] = &["entries", "expire_time", "os_types", "type"];
 
 /// The `type` of every kind of exception list container Kibana writes.
 const LIST_TYPES: &[&str] = &[
@@ -159,7 +159,23 @@ fn parse_item(
         label: label(object, position),
         entries,
         os_types,
+        expires: parse_expire_time(path, object.get("expire_time"))?,
     })
+}
+
+/// Reads `expire_time`, an ISO 8601 date-time in Kibana's exports. Null or absent means
+/// the item never expires.
+fn parse_expire_time(path: &str, value: Option<&Value>) -> Result<Option<Timestamp>, ConfigError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => {
+            let time = value.as_str().and_then(Timestamp::parse);
+            let expected =
+                "an ISO 8601 date-time with an offset, such as \"2030-01-01T00:00:00.000Z\"";
+            time.map(Some)
+                .ok_or_else(|| invalid(&format!("{path}.expire_time"), expected, value))
+        }
+    }
 }
 
 /// Returns the item's `name`, else its `item_id`, else `item N`.

@@ -1,6 +1,12 @@
 use serde_json::{Map, Value, json};
 
 use super::ExceptionList;
+use crate::timestamp::Timestamp;
+
+/// The processing time of the tests, before every `expire_time` in the fixtures.
+fn now() -> Timestamp {
+    Timestamp::parse("2024-05-14T09:30:00Z").unwrap()
+}
 
 /// Returns an ECS document of a deletion by a Terraform role, with arrays and dotted keys in the
 /// places where Elasticsearch documents have them.
@@ -36,7 +42,9 @@ fn single_item(entries: Value) -> ExceptionList {
 }
 
 fn item_matches(entries: Value) -> bool {
-    single_item(entries).first_match(&terraform_doc()).is_some()
+    single_item(entries)
+        .first_match(&terraform_doc(), now())
+        .is_some()
 }
 
 #[test]
@@ -267,7 +275,10 @@ fn items_are_ored_and_first_label_wins() {
     ]);
     let list = ExceptionList::from_value(&items).unwrap();
     assert_eq!(list.len(), 3);
-    assert_eq!(list.first_match(&terraform_doc()), Some("terraform-agent"));
+    assert_eq!(
+        list.first_match(&terraform_doc(), now()),
+        Some("terraform-agent")
+    );
 }
 
 #[test]
@@ -290,11 +301,11 @@ fn os_types_require_host_os() {
     let entries = json!([{"type": "exists", "field": "source.ip", "operator": "included"}]);
     let items = json!([{ "name": "windows only", "os_types": ["windows"], "entries": entries }]);
     let list = ExceptionList::from_value(&items).unwrap();
-    assert_eq!(list.first_match(&terraform_doc()), None);
+    assert_eq!(list.first_match(&terraform_doc(), now()), None);
 
     let mut windows_doc = terraform_doc();
     windows_doc.insert("host".to_string(), json!({ "os": { "type": "windows" } }));
-    assert_eq!(list.first_match(&windows_doc), Some("windows only"));
+    assert_eq!(list.first_match(&windows_doc, now()), Some("windows only"));
 }
 
 #[test]
@@ -302,7 +313,7 @@ fn empty_os_types_are_ignored() {
     let entries = json!([{"type": "exists", "field": "source.ip", "operator": "included"}]);
     let items = json!([{ "name": "any os", "os_types": [], "entries": entries }]);
     let list = ExceptionList::from_value(&items).unwrap();
-    assert_eq!(list.first_match(&terraform_doc()), Some("any os"));
+    assert_eq!(list.first_match(&terraform_doc(), now()), Some("any os"));
 }
 
 /// An export as Kibana's "Export exception list" writes it: the list container, two items
@@ -323,7 +334,7 @@ fn kibana_export_parses() {
         .collect();
     assert_eq!(labels, ["Terraform CI role", "Preview cleanup"]);
     assert_eq!(
-        list.first_match(&terraform_doc()),
+        list.first_match(&terraform_doc(), now()),
         Some("Terraform CI role")
     );
 }
@@ -336,6 +347,31 @@ fn kibana_export_items_as_array() {
         .collect();
     let list = ExceptionList::from_value(&Value::Array(items)).unwrap();
     assert_eq!(list.len(), 2);
+}
+
+#[test]
+fn expired_items_no_longer_apply() {
+    let entries = json!([{"type": "exists", "field": "source.ip", "operator": "included"}]);
+    let items = json!([
+        { "name": "until May", "expire_time": "2024-05-01T00:00:00.000Z", "entries": entries },
+        { "name": "until June", "expire_time": "2024-06-01T00:00:00Z", "entries": entries },
+        { "name": "no expiry", "expire_time": null, "entries": entries }
+    ]);
+    let list = ExceptionList::from_value(&items).unwrap();
+    let at = |time: &str| Timestamp::parse(time).unwrap();
+
+    assert_eq!(
+        list.first_match(&terraform_doc(), at("2024-04-30T23:59:59Z")),
+        Some("until May")
+    );
+    assert_eq!(
+        list.first_match(&terraform_doc(), at("2024-05-01T00:00:00Z")),
+        Some("until June")
+    );
+    assert_eq!(
+        list.first_match(&terraform_doc(), at("2024-06-02T00:00:00Z")),
+        Some("no expiry")
+    );
 }
 
 /// Parses `items` and returns the message of the error it must raise.
@@ -421,6 +457,11 @@ fn invalid_items_are_rejected() {
             "bad os type",
             json!([{ "os_types": ["solaris"], "entries": [exists] }]),
             "exceptions[0].os_types[0]: expected an array of \"linux\", \"macos\" or \"windows\", found \"solaris\"",
+        ),
+        (
+            "expire time not a date",
+            json!([{ "expire_time": "next week", "entries": [exists] }]),
+            "exceptions[0].expire_time: expected an ISO 8601 date-time with an offset",
         ),
         (
             "item not an object",
