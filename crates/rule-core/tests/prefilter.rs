@@ -46,6 +46,19 @@ fn assert_same(rule: &Rule, text: &str, options: &EvalOptions) {
     }
 }
 
+/// Asserts [`assert_same`], after checking that both paths give the same kind of result, so
+/// that a failure names the case.
+fn assert_same_named(rule: &Rule, name: &str, text: &str, options: &EvalOptions) {
+    let full = evaluate(rule, text, options);
+    let fast = evaluate_verdict(rule, text, options);
+    assert_eq!(
+        std::mem::discriminant(&full),
+        std::mem::discriminant(&fast),
+        "{name}"
+    );
+    assert_same(rule, text, options);
+}
+
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/streams")
 }
@@ -369,14 +382,7 @@ fn lambda_calls_same_as_full_parse() {
     let rule = Rule::bundled();
     let options = EvalOptions::default();
     for (name, text) in lambda_variants() {
-        let full = evaluate(&rule, &text, &options);
-        let fast = evaluate_verdict(&rule, &text, &options);
-        assert_eq!(
-            std::mem::discriminant(&full),
-            std::mem::discriminant(&fast),
-            "{name}"
-        );
-        assert_same(&rule, &text, &options);
+        assert_same_named(&rule, name, &text, &options);
     }
 
     let screened = screen(&rule, &lambda_call("\"Invoke\""), &options);
@@ -393,14 +399,7 @@ fn tricky_spellings_same_as_full_parse() {
     let rule = Rule::bundled();
     let options = EvalOptions::default();
     for (name, text) in tricky_variants() {
-        let full = evaluate(&rule, &text, &options);
-        let fast = evaluate_verdict(&rule, &text, &options);
-        assert_eq!(
-            std::mem::discriminant(&full),
-            std::mem::discriminant(&fast),
-            "{name}"
-        );
-        assert_same(&rule, &text, &options);
+        assert_same_named(&rule, name, &text, &options);
     }
 }
 
