@@ -95,7 +95,7 @@ impl Config {
             "replay_detection" => self.replay_detection = boolean(key, value)?,
             "processing_time" => self.processing_time = Some(timestamp(key, value)?),
             "input_format" => self.input_format = input_format(key, value)?,
-            "max_event_bytes" => self.limits.max_bytes = positive_u64(key, value)?,
+            "max_event_bytes" => self.limits.max_bytes = event_bytes(key, value)?,
             "max_depth" => self.limits.max_depth = depth(key, value)?,
             "space_id" => self.space_id = Some(space_id(key, value)?),
             "rule_uuid" => self.rule_uuid = Some(non_empty_string(key, value)?),
@@ -111,6 +111,10 @@ impl Config {
 /// The deepest `max_depth` accepted. The events are parsed with serde_json, which stops at
 /// 128 nested levels, so 127 is the deepest nesting that parses.
 pub const MAX_DEPTH: u32 = 127;
+
+/// The largest `max_event_bytes` accepted: 4 GiB, all the memory a 32-bit WebAssembly
+/// instance can address, so no larger event could reach the component.
+pub const MAX_EVENT_BYTES: u64 = 4 << 30;
 
 /// Words a parse failure of the configuration document for its author. The event parser's
 /// own messages speak of records.
@@ -157,6 +161,19 @@ fn positive_u64(key: &str, value: &Value) -> Result<u64, ConfigError> {
     match value.as_u64() {
         Some(number) if number > 0 => Ok(number),
         _ => Err(invalid(key, "a positive integer", value)),
+    }
+}
+
+fn event_bytes(key: &str, value: &Value) -> Result<u64, ConfigError> {
+    match value.as_u64() {
+        Some(bytes) if (1..=MAX_EVENT_BYTES).contains(&bytes) => Ok(bytes),
+        _ => {
+            let expected = format!(
+                "an integer from 1 to {MAX_EVENT_BYTES} (4 GiB, the memory a WebAssembly \
+                 instance can address)"
+            );
+            Err(invalid(key, &expected, value))
+        }
     }
 }
 

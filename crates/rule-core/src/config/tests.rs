@@ -170,9 +170,19 @@ fn invalid_documents_are_rejected() {
             "max_depth: expected an integer from 1 to 127",
         ),
         (
+            "bytes past 4 GiB",
+            r#"{"max_event_bytes": 4294967297}"#,
+            "max_event_bytes: expected an integer from 1 to 4294967296",
+        ),
+        (
+            "zero bytes",
+            r#"{"max_event_bytes": 0}"#,
+            "max_event_bytes: expected an integer from 1 to 4294967296",
+        ),
+        (
             "bytes as string",
             r#"{"max_event_bytes": "1MB"}"#,
-            "max_event_bytes: expected a positive integer, found \"1MB\"",
+            "max_event_bytes: expected an integer from 1 to 4294967296",
         ),
         (
             "space with capitals",
