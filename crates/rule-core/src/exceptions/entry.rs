@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 use super::wildcard::Wildcard;
 use crate::document;
+use crate::kql;
 
 /// Whether an entry requires its condition or its absence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +63,11 @@ impl Entry {
                 condition,
             } => {
                 let values = document::field_values(doc, field);
-                let found = condition.matches_any(&values);
+                let found = if kql::is_ip_field(field) {
+                    condition.matches_any_address(&values)
+                } else {
+                    condition.matches_any(&values)
+                };
                 match operator {
                     Operator::Included => found,
                     Operator::Excluded => !found,
@@ -85,6 +90,30 @@ impl Condition {
             .iter()
             .filter_map(|value| keyword(value))
             .any(|text| self.matches(&text))
+    }
+
+    /// Matches the values of an `ip` field as Elasticsearch's term query does: a `match`
+    /// or `match_any` value is an address or a CIDR block, compared with each address, so
+    /// `192.0.2.0/24` covers `192.0.2.44` and `2001:db8::1` equals `2001:DB8::1`. Wildcards
+    /// and `exists` read the field as for any other field.
+    fn matches_any_address(&self, values: &[&Value]) -> bool {
+        let terms: &[String] = match self {
+            Condition::Match(term) => std::slice::from_ref(term),
+            Condition::MatchAny(terms) => terms,
+            Condition::Wildcard(_) | Condition::Exists => return self.matches_any(values),
+        };
+        let ranges: Vec<(u128, u128)> = terms
+            .iter()
+            .filter_map(|term| kql::ip_term_range(term))
+            .collect();
+        values
+            .iter()
+            .filter_map(|value| kql::document_ip(value))
+            .any(|address| {
+                ranges
+                    .iter()
+                    .any(|&(first, last)| (first..=last).contains(&address))
+            })
     }
 
     fn matches(&self, text: &str) -> bool {

@@ -14,6 +14,7 @@ use super::wildcard::Wildcard;
 use crate::config::{invalid, invalid_message};
 use crate::error::ConfigError;
 use crate::json::{self, Limits};
+use crate::kql;
 use crate::timestamp::Timestamp;
 
 /// Item keys that only Kibana's bookkeeping reads.
@@ -288,11 +289,34 @@ fn parse_entry(path: &str, value: &Value, level: EntryLevel) -> Result<Entry, Co
 
     let operator = parse_operator(path, object)?;
     let condition = parse_condition(path, object, entry_type)?;
+    if kql::is_ip_field(&field) {
+        check_ip_terms(path, &field, &condition)?;
+    }
     Ok(Entry::Field {
         field,
         operator,
         condition,
     })
+}
+
+/// Checks that every `match` or `match_any` value of an `ip` field is an address or a CIDR
+/// block: Elasticsearch rejects any other term on such a field.
+fn check_ip_terms(path: &str, field: &str, condition: &Condition) -> Result<(), ConfigError> {
+    let terms: &[String] = match condition {
+        Condition::Match(term) => std::slice::from_ref(term),
+        Condition::MatchAny(terms) => terms,
+        Condition::Wildcard(_) | Condition::Exists => return Ok(()),
+    };
+    match terms.iter().find(|term| kql::ip_term_range(term).is_none()) {
+        None => Ok(()),
+        Some(term) => {
+            let message = format!(
+                "{term:?} is not an IP address or CIDR block, which {field} (an ip field) needs; \
+                 write an address such as 192.0.2.10 or a block such as 192.0.2.0/24"
+            );
+            Err(invalid_message(&format!("{path}.value"), &message))
+        }
+    }
 }
 
 /// The entry types this detector runs, for messages.

@@ -350,6 +350,30 @@ fn kibana_export_items_as_array() {
 }
 
 #[test]
+fn ip_fields_compare_addresses() {
+    let cases = [
+        ("match", json!("192.0.2.0/24"), true),
+        ("match", json!("192.0.2.10"), true),
+        ("match", json!("::ffff:192.0.2.10"), true),
+        ("match", json!("192.0.2.11"), false),
+        ("match", json!("198.51.100.0/24"), false),
+        ("match_any", json!(["198.51.100.7", "192.0.2.8/29"]), true),
+        ("match_any", json!(["198.51.100.7", "2001:db8::/32"]), false),
+    ];
+    for (entry_type, value, expected) in cases {
+        let entries = json!([{"type": entry_type, "field": "source.ip", "operator": "included", "value": value}]);
+        assert_eq!(item_matches(entries), expected, "{entry_type} {value}");
+    }
+
+    let mut v6_doc = terraform_doc();
+    v6_doc.insert("source".to_string(), json!({ "ip": "2001:DB8::1" }));
+    let v6 = single_item(
+        json!([{"type": "match", "field": "source.ip", "operator": "included", "value": "2001:db8::1"}]),
+    );
+    assert_eq!(v6.first_match(&v6_doc, now()), Some("probe"));
+}
+
+#[test]
 fn expired_items_no_longer_apply() {
     let entries = json!([{"type": "exists", "field": "source.ip", "operator": "included"}]);
     let items = json!([
@@ -457,6 +481,11 @@ fn invalid_items_are_rejected() {
             "bad os type",
             json!([{ "os_types": ["solaris"], "entries": [exists] }]),
             "exceptions[0].os_types[0]: expected an array of \"linux\", \"macos\" or \"windows\", found \"solaris\"",
+        ),
+        (
+            "ip field with a word",
+            json!([{ "entries": [{"type": "match", "field": "source.ip", "operator": "included", "value": "office"}] }]),
+            "exceptions[0].entries[0].value: \"office\" is not an IP address or CIDR block",
         ),
         (
             "expire time not a date",

@@ -241,7 +241,7 @@ fn parse_bool(text: &str) -> Option<bool> {
 }
 
 /// Reads an IP address or an IPv4 address as its IPv4-mapped IPv6 form.
-fn parse_ip(text: &str) -> Option<u128> {
+pub(super) fn parse_ip(text: &str) -> Option<u128> {
     let address: IpAddr = text.parse().ok()?;
     Some(match address {
         IpAddr::V4(v4) => u128::from(v4.to_ipv6_mapped()),

@@ -30,6 +30,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use self::ast::{Clause, Node};
+use self::field_types::FieldType;
 
 /// A parsed KQL query.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,4 +150,25 @@ impl fmt::Display for Query {
         self.root.render(&self.clauses, &mut text);
         f.write_str(&text)
     }
+}
+
+/// Tells whether Elasticsearch maps `field` as an `ip` field, whose terms compare addresses
+/// rather than text.
+pub(crate) fn is_ip_field(field: &str) -> bool {
+    FieldType::of(field) == FieldType::Ip
+}
+
+/// Reads a term on an `ip` field, an address or a CIDR block, as the first and last address
+/// it covers. IPv4 addresses are read in their IPv4-mapped IPv6 form, as Elasticsearch
+/// stores them.
+pub(crate) fn ip_term_range(text: &str) -> Option<(u128, u128)> {
+    field_types::parse_ip(text)
+        .map(|address| (address, address))
+        .or_else(|| field_types::parse_cidr(text))
+}
+
+/// Reads a document value of an `ip` field as Elasticsearch indexes it; `None` for a value
+/// it would reject.
+pub(crate) fn document_ip(value: &Value) -> Option<u128> {
+    value.as_str().and_then(field_types::parse_ip)
 }
