@@ -39,6 +39,7 @@ pub(super) enum Kind {
 /// that it fits the forced format.
 pub(super) fn detect(map: &Map<String, Value>, format: InputFormat) -> Result<Kind, EventError> {
     reject_container(map)?;
+    reject_marked_record(map)?;
 
     match format {
         InputFormat::Auto => detect_auto(map).ok_or_else(|| unknown_shape(map)),
@@ -54,6 +55,27 @@ fn reject_container(map: &Map<String, Value>) -> Result<(), EventError> {
         Some(hint) => Err(EventError::UnsupportedShape(hint)),
         None => Ok(()),
     }
+}
+
+/// Rejects a CloudTrail record that also carries the markers of a digest file or of a
+/// CloudWatch Logs control message. Skipping it as the marker says would hide a record that
+/// may be a deletion, and evaluating it would trust one half of a document that is neither.
+fn reject_marked_record(map: &Map<String, Value>) -> Result<(), EventError> {
+    let marker = if cloudwatch::is_control_message(map) {
+        "a CloudWatch Logs control message (`messageType` CONTROL_MESSAGE)"
+    } else if cloudtrail::is_digest(map) {
+        "a CloudTrail digest file (`digestS3Object` and `digestEndTime`)"
+    } else {
+        return Ok(());
+    };
+    if !cloudtrail::is_record(map) {
+        return Ok(());
+    }
+    Err(EventError::UnsupportedShape(format!(
+        "the object has the keys of a CloudTrail record (`eventSource`, `eventName` or \
+         `eventVersion`) and the markers of {marker}, so it is neither and is not evaluated; \
+         fix the tool that wrote it"
+    )))
 }
 
 fn detect_auto(map: &Map<String, Value>) -> Option<Kind> {

@@ -568,3 +568,28 @@ fn input_format_unknown_names() {
         assert_eq!(InputFormat::from_name(name), None, "{name:?}");
     }
 }
+
+#[test]
+fn record_with_skip_markers_is_rejected() {
+    let deletion = lines(SAME_DELETION).next().expect("a raw record").1;
+    let with = |extra: &str| deletion.replacen('{', &format!("{{{extra},"), 1);
+    let cases = [
+        (
+            "control message",
+            with(r#""messageType":"CONTROL_MESSAGE""#),
+        ),
+        (
+            "digest",
+            with(r#""digestS3Object":"a","digestEndTime":"2024-05-14T10:00:00Z""#),
+        ),
+    ];
+    for (name, text) in cases {
+        for format in [InputFormat::Auto, InputFormat::CloudTrail] {
+            let message = unsupported_message(normalize_text(&text, format));
+            assert!(
+                message.contains("keys of a CloudTrail record"),
+                "{name}: {message}"
+            );
+        }
+    }
+}
