@@ -31,9 +31,10 @@ impl AlertRow {
                 .unwrap_or_else(|| "-".to_owned())
         };
         AlertRow {
-            // The event's time comes first: it says when the function was deleted, while
-            // the alert's `@timestamp` says when the host ran.
-            time: first(&["kibana.alert.original_time", "@timestamp"]),
+            // The event's own time, which says when the function was deleted. The alert's
+            // `@timestamp` is not a stand-in: it says when the host ran, so an event
+            // without a valid `eventTime` shows `-`.
+            time: first(&["kibana.alert.original_time"]),
             actor: first(&["user.name", "aws.cloudtrail.user_identity.arn"]),
             function: first(&["aws.cloudtrail.flattened.request_parameters.functionName"]),
             source: first(&["source.ip", "source.address"]),

@@ -108,20 +108,31 @@ fn pretty_aligns_columns() {
 }
 
 #[test]
-fn pretty_row_prefers_event_time_and_falls_back() {
+fn pretty_row_takes_event_time_and_actor_fallback() {
     let mut document = alert("u1", "r");
     let row = AlertRow::from_document(&document);
     assert_eq!(row.time, "2024-05-14T10:05:12.000Z");
     assert_eq!(row.actor, "deploy-pipeline");
     assert_eq!(row.source, "198.51.100.23");
 
-    document["kibana"]["alert"]["original_time"] = Value::Null;
     document["user"] = Value::Null;
     document["aws.cloudtrail"]["user_identity"] =
         json!({"arn": "arn:aws:iam::111122223333:user/x"});
     let row = AlertRow::from_document(&document);
-    assert_eq!(row.time, "2024-05-01T12:00:00.000Z");
     assert_eq!(row.actor, "arn:aws:iam::111122223333:user/x");
+}
+
+#[test]
+fn pretty_row_without_event_time_shows_placeholder() {
+    let mut document = alert("u1", "r");
+    document["kibana"]["alert"]
+        .as_object_mut()
+        .expect("alert object")
+        .remove("original_time");
+
+    let row = AlertRow::from_document(&document);
+    // The alert's `@timestamp` is the processing time, not the event's.
+    assert_eq!(row.time, "-");
 }
 
 #[test]
