@@ -106,7 +106,7 @@ fn explain_item(session: &mut Session<'_>, item: &InputItem) -> Report {
 fn render(origin: &Origin, report: &Report, json: bool) -> String {
     if json {
         return match report {
-            Ok(Explained::Document(document)) => format!("{document}\n"),
+            Ok(Explained::Document(document)) => format!("{}\n", with_origin(document, origin)),
             Ok(Explained::Skipped(kind)) => {
                 let skipped = serde_json::json!({"skipped": kind, "origin": origin_text(origin)});
                 format!("{skipped}\n")
@@ -122,6 +122,21 @@ fn render(origin: &Origin, report: &Report, json: bool) -> String {
         Ok(Explained::Document(document)) => explanation_text(&heading, document),
         Ok(Explained::Skipped(kind)) => format!("{heading}\n  skipped    {kind}\n\n"),
         Err(message) => format!("{heading}\n  error      {message}\n\n"),
+    }
+}
+
+/// Adds `origin` to the component's JSON explanation, as the error and skipped entries
+/// carry it, so that each line can be matched to its input. A document that is not a JSON
+/// object, which only a foreign component could return, is kept whole under `document`.
+fn with_origin(document: &str, origin: &Origin) -> serde_json::Value {
+    let origin = serde_json::Value::String(origin_text(origin));
+    match serde_json::from_str(document) {
+        Ok(serde_json::Value::Object(mut report)) => {
+            report.insert("origin".to_owned(), origin);
+            serde_json::Value::Object(report)
+        }
+        Ok(other) => serde_json::json!({"document": other, "origin": origin}),
+        Err(_) => serde_json::json!({"document": document, "origin": origin}),
     }
 }
 

@@ -76,14 +76,59 @@ fn verdict_text(verdict: Option<&Value>) -> String {
     let details: Vec<String> = verdict
         .iter()
         .filter(|(key, _)| key.as_str() != "kind")
-        .map(|(key, value)| match value {
-            Value::String(text) => format!("{key} {text}"),
-            other => format!("{key} {other}"),
-        })
+        .map(|(key, value)| detail_text(key, value))
         .collect();
     if details.is_empty() {
         kind.to_owned()
     } else {
         format!("{kind} ({})", details.join(", "))
+    }
+}
+
+/// One detail of a verdict as `KEY VALUE`. A value that already starts with its key, such
+/// as the label `item 2` that an unnamed exception item gets, is written alone instead of
+/// as `item item 2`.
+fn detail_text(key: &str, value: &Value) -> String {
+    let Value::String(text) = value else {
+        return format!("{key} {value}");
+    };
+    let labelled = text
+        .strip_prefix(key)
+        .is_some_and(|rest| rest.starts_with(' '));
+    if labelled {
+        text.clone()
+    } else {
+        format!("{key} {text}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_names_excepted_item_once() {
+        let cases = [
+            (
+                r#"{"kind":"excepted","item":"item 1"}"#,
+                "excepted (item 1)",
+            ),
+            (
+                r#"{"kind":"excepted","item":"deploy role"}"#,
+                "excepted (item deploy role)",
+            ),
+            (
+                r#"{"kind":"excepted","item":"items list"}"#,
+                "excepted (item items list)",
+            ),
+            (
+                r#"{"kind":"no_match","reason":"query"}"#,
+                "no_match (reason query)",
+            ),
+        ];
+        for (verdict, expected) in cases {
+            let verdict: Value = serde_json::from_str(verdict).expect("verdict JSON");
+            assert_eq!(verdict_text(Some(&verdict)), expected, "{verdict}");
+        }
     }
 }
