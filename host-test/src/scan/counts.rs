@@ -37,18 +37,18 @@ impl Counts {
     /// Writes the one-paragraph human summary.
     pub fn summary(&self) -> String {
         let mut summary = format!(
-            "{} events: {} alerts, {} no match ({} insight, {} not CloudTrail), {} excepted, \
-             {} suppressed, {} duplicates, {} skipped, {} errors",
-            self.events,
-            self.alerts,
+            "{}: {}, {} no match ({} insight, {} not CloudTrail), {} excepted, \
+             {} suppressed, {}, {} skipped, {}",
+            counted(self.events, "event"),
+            counted(self.alerts, "alert"),
             self.no_match,
             self.no_match_insight,
             self.no_match_not_cloudtrail,
             self.excepted,
             self.suppressed,
-            self.duplicates,
+            counted(self.duplicates, "duplicate"),
             self.skipped,
-            self.errors,
+            counted(self.errors, "error"),
         );
         if self.restarts > 0 {
             let times = if self.restarts == 1 { "time" } else { "times" };
@@ -59,5 +59,48 @@ impl Counts {
             ));
         }
         summary
+    }
+}
+
+/// Writes `count` and `noun`, with the plural `s` unless the count is 1.
+fn counted(count: u64, noun: &str) -> String {
+    let plural = if count == 1 { "" } else { "s" };
+    format!("{count} {noun}{plural}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_uses_singular_for_one() {
+        let counts = Counts {
+            events: 1,
+            alerts: 1,
+            duplicates: 1,
+            errors: 1,
+            ..Counts::default()
+        };
+        let summary = counts.summary();
+        for expected in ["1 event:", "1 alert,", "1 duplicate,"] {
+            assert!(summary.contains(expected), "lacks {expected:?}: {summary}");
+        }
+        assert!(summary.ends_with("1 error"), "{summary}");
+    }
+
+    #[test]
+    fn summary_uses_plural_otherwise() {
+        let counts = Counts {
+            events: 2,
+            alerts: 0,
+            duplicates: 2,
+            errors: 0,
+            ..Counts::default()
+        };
+        let summary = counts.summary();
+        for expected in ["2 events:", "0 alerts,", "2 duplicates,"] {
+            assert!(summary.contains(expected), "lacks {expected:?}: {summary}");
+        }
+        assert!(summary.ends_with("0 errors"), "{summary}");
     }
 }
