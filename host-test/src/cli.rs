@@ -28,6 +28,39 @@ pub struct Cli {
     pub verbose: u8,
 }
 
+impl Cli {
+    /// Parses the command line as [`Parser::parse`] does, and also exits with a usage error
+    /// (status 2) for what clap cannot check on its own: standard input named twice.
+    pub fn parse_checked() -> Cli {
+        let cli = Cli::parse();
+        if let Err(error) = cli.check() {
+            error.exit();
+        }
+        cli
+    }
+
+    /// Rejects a second `-` path, since the first one reads standard input to its end and
+    /// the second would silently read nothing.
+    pub fn check(&self) -> Result<(), clap::Error> {
+        let paths = match &self.command {
+            Command::Scan(args) => &args.paths,
+            Command::Explain(args) => &args.paths,
+            Command::Info(_) => return Ok(()),
+        };
+        let stdin_count = paths.iter().filter(|path| path.as_os_str() == "-").count();
+        if stdin_count < 2 {
+            return Ok(());
+        }
+
+        use clap::CommandFactory;
+        let message = format!(
+            "the path `-` (standard input) is given {stdin_count} times; give it once, since \
+             standard input can be read only once"
+        );
+        Err(Cli::command().error(clap::error::ErrorKind::ArgumentConflict, message))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files, directories or standard input and print the alerts, by default one JSON
@@ -64,9 +97,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FORMAT", value_enum, default_value_t = OutputFormat::Ndjson)]
     pub format: OutputFormat,
 
-    /// Elasticsearch index named in each action of `--format es-bulk`. Default: none, so
-    /// the index in the _bulk request's URL applies.
-    #[arg(long, value_name = "NAME")]
+    /// Elasticsearch index named in each action of `--format es-bulk`; it must be a valid
+    /// index name (lowercase, at most 255 bytes, no date math). Default: none, so the index
+    /// in the _bulk request's URL applies.
+    #[arg(long, value_name = "NAME", value_parser = values::index_name)]
     pub index: Option<String>,
 
     /// Print an explanation of each event instead of alerts, as `rule-host explain` does.
@@ -224,5 +258,21 @@ mod tests {
     fn cli_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn repeated_stdin_path_is_rejected() {
+        let cases: [(&[&str], bool); 6] = [
+            (&["rule-host", "scan"], true),
+            (&["rule-host", "scan", "-"], true),
+            (&["rule-host", "scan", "-", "a.json", "./-"], true),
+            (&["rule-host", "scan", "-", "a.json", "-"], false),
+            (&["rule-host", "explain", "-", "-"], false),
+            (&["rule-host", "info"], true),
+        ];
+        for (args, accepted) in cases {
+            let cli = Cli::try_parse_from(args).expect("parsed");
+            assert_eq!(cli.check().is_ok(), accepted, "{args:?}");
+        }
     }
 }

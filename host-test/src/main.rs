@@ -3,14 +3,13 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 use rule_host::cli::{Cli, Command};
 use rule_host::commands::{self, Status};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_checked();
     init_tracing(&cli);
 
     let result = match &cli.command {

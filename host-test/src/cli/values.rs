@@ -1,5 +1,6 @@
-//! Parsers for the numeric flags. Each one rejects a value outside its accepted range with a
-//! message that states the range, and clap adds the flag and the value in front of it.
+//! Parsers for the numeric flags and `--index`. Each one rejects a value outside its accepted
+//! range with a message that states the range or rule, and clap adds the flag and the value in
+//! front of it.
 
 use std::num::IntErrorKind;
 use std::time::Duration;
@@ -84,6 +85,45 @@ pub fn depth(text: &str) -> Result<u32, String> {
             "invalid depth {text:?}: expected a whole number of levels"
         )),
     }
+}
+
+/// The maximum length of an Elasticsearch index name, in bytes of UTF-8.
+const MAX_INDEX_NAME_BYTES: usize = 255;
+
+/// Characters Elasticsearch forbids anywhere in an index name. The colon is forbidden
+/// since Elasticsearch 7.0.
+const INDEX_NAME_FORBIDDEN: &[char] =
+    &['"', '*', '\\', '<', '|', ',', '>', '/', '?', ' ', '#', ':'];
+
+/// Parses `--index`: a name that Elasticsearch's create index API (7.x and later) accepts.
+/// It rejects each broken rule with a message naming it, since Elasticsearch would
+/// otherwise reject every action that names the index.
+///
+/// NOTE: date math names such as `<alerts-{now/d}>` contain `<` and are rejected too,
+/// although Elasticsearch resolves them in an action's `_index`.
+pub fn index_name(text: &str) -> Result<String, String> {
+    let rule = if text.is_empty() {
+        "an index name must not be empty".to_owned()
+    } else if text.to_lowercase() != text {
+        "index names must be lowercase".to_owned()
+    } else if let Some(c) = text.chars().find(|c| INDEX_NAME_FORBIDDEN.contains(c)) {
+        format!(
+            "index names must not contain {c:?}; the forbidden characters are \
+             \" * \\ < | , > / ? # : and space"
+        )
+    } else if text.starts_with(['-', '_', '+']) {
+        "index names must not start with -, _ or +".to_owned()
+    } else if text == "." || text == ".." {
+        "an index name must not be . or ..".to_owned()
+    } else if text.len() > MAX_INDEX_NAME_BYTES {
+        format!(
+            "index names must be at most {MAX_INDEX_NAME_BYTES} bytes long, and this one has {}",
+            text.len()
+        )
+    } else {
+        return Ok(text.to_owned());
+    };
+    Err(format!("invalid index name {text:?}: {rule}"))
 }
 
 /// Parses a byte size, a number with an optional KiB, MiB or GiB suffix, from `min` to `max`
@@ -237,6 +277,58 @@ mod tests {
         assert_eq!(fuel("0"), Err(range.clone()));
         assert_eq!(fuel("18446744073709551616"), Err(range));
         assert!(fuel("lots").is_err());
+    }
+
+    #[test]
+    fn index_name_accepts_valid_names() {
+        for text in [
+            "alerts-lambda",
+            ".alerts-security.alerts-default",
+            "a",
+            "caf\u{e9}-2024",
+        ] {
+            assert_eq!(index_name(text), Ok(text.to_owned()), "{text}");
+        }
+        let longest = "a".repeat(255);
+        assert_eq!(index_name(&longest), Ok(longest.clone()));
+    }
+
+    #[test]
+    fn index_name_rejects_each_rule() {
+        let too_long = "a".repeat(256);
+        let multibyte = "\u{e9}".repeat(128);
+        let cases = [
+            ("", "must not be empty"),
+            ("Alerts", "must be lowercase"),
+            ("alerts-\u{c9}t\u{e9}", "must be lowercase"),
+            ("a\"b", "must not contain '\"'"),
+            ("a*b", "must not contain '*'"),
+            ("a\\b", "must not contain '\\\\'"),
+            ("a<b", "must not contain '<'"),
+            ("a|b", "must not contain '|'"),
+            ("a,b", "must not contain ','"),
+            ("a>b", "must not contain '>'"),
+            ("a/b", "must not contain '/'"),
+            ("a?b", "must not contain '?'"),
+            ("a b", "must not contain ' '"),
+            ("a#b", "must not contain '#'"),
+            ("a:b", "must not contain ':'"),
+            ("-alerts", "must not start with -, _ or +"),
+            ("_alerts", "must not start with -, _ or +"),
+            ("+alerts", "must not start with -, _ or +"),
+            (".", "must not be . or .."),
+            ("..", "must not be . or .."),
+            (&too_long, "at most 255 bytes long, and this one has 256"),
+            (&multibyte, "at most 255 bytes long, and this one has 256"),
+        ];
+        for (text, rule) in cases {
+            let error = index_name(text).expect_err(text);
+            assert!(error.contains(rule), "{text:?}: {error}");
+            assert!(
+                error.starts_with(&format!("invalid index name {text:?}")),
+                "{error}"
+            );
+        }
     }
 
     #[test]

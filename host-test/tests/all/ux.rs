@@ -208,6 +208,104 @@ fn pretty_escapes_bidi_override_and_ndjson_keeps_it() {
     assert!(ndjson.contains("invoice\u{202e}fdp.exe"), "{ndjson:?}");
 }
 
+/// The matching line of `siblings.ndjson` with its `eventTime` replaced by `event_time`, or
+/// removed when it is `None`.
+fn matching_event_with_time(event_time: Option<&str>) -> String {
+    let text = std::fs::read_to_string(fixture("siblings.ndjson")).expect("fixture");
+    let line = text.lines().nth(MATCHING_LINE - 1).expect("line exists");
+    let mut event: Value = serde_json::from_str(line).expect("JSON event");
+    let record = event.as_object_mut().expect("event object");
+    match event_time {
+        Some(time) => record.insert("eventTime".to_owned(), Value::from(time)),
+        None => record.remove("eventTime"),
+    };
+    format!("{event}\n")
+}
+
+#[test]
+fn pretty_time_is_the_event_time_or_placeholder() {
+    let cases = [
+        (Some("2024-05-14T10:05:12Z"), "2024-05-14T10:05:12.000Z"),
+        (None, "-"),
+        (Some("yesterday"), "-"),
+    ];
+    for (event_time, expected) in cases {
+        let event = matching_event_with_time(event_time);
+        let output = run(&["scan", "--format", "pretty", "-"], &event);
+        let table = stdout(&output);
+        let lines: Vec<&str> = table.lines().collect();
+
+        assert_eq!(lines.len(), 2, "{event_time:?}: {table}{}", stderr(&output));
+        let time = lines[1].split_whitespace().next();
+        assert_eq!(time, Some(expected), "{event_time:?}: {table}");
+    }
+}
+
+#[test]
+fn summary_uses_singular_for_one() {
+    let event = matching_event_with_time(Some("2024-05-14T10:05:12Z"));
+    let input = format!("{event}{event}{{\"eventName\": nope}}\n");
+    let output = run(&["scan", "-"], &input);
+    let summary = stderr(&output);
+
+    for expected in ["3 events: ", "1 alert, ", "1 duplicate, ", ", 1 error"] {
+        assert!(summary.contains(expected), "lacks {expected:?}: {summary}");
+    }
+}
+
+#[test]
+fn invalid_index_is_a_usage_error() {
+    let cases = [
+        ("", "must not be empty"),
+        ("Alerts", "must be lowercase"),
+        ("alerts*", "must not contain '*'"),
+        ("alerts lambda", "must not contain ' '"),
+        ("alerts:lambda", "must not contain ':'"),
+        ("_alerts", "must not start with -, _ or +"),
+        ("..", "must not be . or .."),
+    ];
+    for (index, rule) in cases {
+        let args = ["scan", "--format", "es-bulk", "--index", index, "-"];
+        let output = run(&args, "");
+        let message = stderr(&output);
+
+        assert_eq!(output.status.code(), Some(2), "{index:?}: {message}");
+        assert!(message.contains(rule), "{index:?}: {message}");
+        assert!(
+            message.contains(&format!("invalid index name {index:?}")),
+            "{index:?}: {message}"
+        );
+    }
+
+    let too_long = "a".repeat(256);
+    let output = run(
+        &["scan", "--format", "es-bulk", "--index", &too_long, "-"],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("at most 255 bytes"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn repeated_stdin_path_is_a_usage_error() {
+    for subcommand in ["scan", "explain"] {
+        let output = run(&[subcommand, "-", "-"], "{}\n");
+        let message = stderr(&output);
+
+        assert_eq!(output.status.code(), Some(2), "{subcommand}: {message}");
+        assert!(message.contains("given 2 times"), "{subcommand}: {message}");
+        assert!(
+            output.stdout.is_empty(),
+            "{subcommand}: {}",
+            stdout(&output)
+        );
+    }
+}
+
 /// Explains one line of `siblings.ndjson` under `config`, as text and as JSON.
 fn explain_line(line: usize, config: Option<&str>) -> (String, Value) {
     let text = std::fs::read_to_string(fixture("siblings.ndjson")).expect("fixture");
@@ -289,6 +387,16 @@ fn explain_excepted_event() {
 }
 
 #[test]
+fn explain_names_unnamed_item_once() {
+    let unnamed = EXCEPTION_CONFIG.replace(r#""name": "deploy pipeline role","#, "");
+    let (text, document) = explain_line(MATCHING_LINE, Some(&unnamed));
+
+    assert_eq!(document["verdict"]["item"], "item 1");
+    assert!(text.contains("verdict    excepted (item 1)\n"), "{text}");
+    assert!(!text.contains("item item"), "{text}");
+}
+
+#[test]
 fn explain_reports_malformed_event_in_place() {
     let text = std::fs::read_to_string(fixture("siblings.ndjson")).expect("fixture");
     let matching = text.lines().nth(MATCHING_LINE - 1).expect("line exists");
@@ -306,7 +414,24 @@ fn explain_reports_malformed_event_in_place() {
     assert_eq!(lines.len(), 2, "{}", stdout(&json));
     assert_eq!(lines[0]["origin"], "-:1");
     assert!(lines[0]["error"].is_string(), "{}", lines[0]);
+    assert_eq!(lines[1]["origin"], "-:2");
     assert_eq!(lines[1]["verdict"]["kind"], "alert");
+}
+
+#[test]
+fn explain_json_gives_every_entry_an_origin() {
+    let path = fixture("siblings.ndjson").display().to_string();
+    let output = run(&["explain", "--json", &path], "");
+    let lines = json_lines(&stdout(&output));
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(lines.len(), MATCHING_LINE, "{}", stdout(&output));
+    for (index, line) in lines.iter().enumerate() {
+        let expected = format!("{path}:{}", index + 1);
+        assert_eq!(line["origin"], expected.as_str(), "{line}");
+        assert!(line["verdict"].is_object(), "{line}");
+    }
+    assert_eq!(lines[MATCHING_LINE - 1]["verdict"]["kind"], "alert");
 }
 
 #[test]
