@@ -10,10 +10,11 @@ use super::Status;
 use super::config::{DetectorConfig, Overrides};
 use super::setup::load_runtime;
 use crate::cli::{OutputFormat, ScanArgs};
+use crate::input::Step;
 use crate::output::AlertWriter;
 use crate::progress::Progress;
 use crate::runtime::{ConfigError, Limits};
-use crate::scan::{self, Counts, ScanOutput, read_inputs};
+use crate::scan::{self, Counts, ScanOutput, read_input_steps};
 
 /// Runs the scan. Usage problems (an unreadable or rejected config, a component that
 /// cannot run) are errors before any input is read.
@@ -47,8 +48,12 @@ pub fn scan(args: &ScanArgs, quiet: bool) -> anyhow::Result<Status> {
     };
 
     let progress = Progress::for_scan(quiet);
-    let items = read_inputs(&args.paths, config.max_event_bytes);
-    let items = items.inspect(|item| progress.item(item));
+    let steps = read_input_steps(&args.paths, config.max_event_bytes);
+    let steps = steps.inspect(|step| {
+        if let Step::Item(item) = step {
+            progress.item(item);
+        }
+    });
     let stdout = BufWriter::new(io::stdout().lock());
     let formatted = AlertWriter::new(stdout, args.format, args.index.clone());
     let mut alerts = progress.count_alerts(formatted);
@@ -58,7 +63,7 @@ pub fn scan(args: &ScanArgs, quiet: bool) -> anyhow::Result<Status> {
         diagnostics: &mut diagnostics,
         warnings: !quiet,
     };
-    let counts = scan::run(&mut session, items, output)?;
+    let counts = scan::run_steps(&mut session, steps, output)?;
     alerts.get_mut().finish().map_err(scan::OutputError)?;
     drop(diagnostics);
     progress.finish();

@@ -85,13 +85,22 @@ impl Items {
     }
 }
 
-impl Iterator for Items {
-    type Item = InputItem;
+/// One step of reading: an item, or notice that the input read so far is used up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Item(InputItem),
+    /// Every byte read so far was scanned, and the next read waits for the source (a pipe,
+    /// terminal or socket) to deliver more. A consumer reports what it holds before it
+    /// asks for the next step, so that output keeps pace with input that arrives slowly.
+    Idle,
+}
 
-    fn next(&mut self) -> Option<InputItem> {
+impl Items {
+    /// Returns the next item, or [`Step::Idle`] before a read that would wait for data.
+    pub fn next_step(&mut self) -> Option<Step> {
         loop {
             if let Some(item) = self.queue.pop_front() {
-                return Some(item);
+                return Some(Step::Item(item));
             }
             let reader = self.reader.as_mut()?;
 
@@ -109,12 +118,42 @@ impl Iterator for Items {
                     }
                 }
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => return Some(Step::Idle),
                 Err(error) => {
                     self.scanner.fail_read(&error, self.gzip, &mut self.queue);
                     self.reader = None;
                 }
             }
         }
+    }
+
+    /// Turns the items into steps, [`Step::Idle`] included.
+    pub fn steps(self) -> Steps {
+        Steps(self)
+    }
+}
+
+impl Iterator for Items {
+    type Item = InputItem;
+
+    /// Returns the next item, waiting for data where [`Items::next_step`] gives notice.
+    fn next(&mut self) -> Option<InputItem> {
+        loop {
+            if let Step::Item(item) = self.next_step()? {
+                return Some(item);
+            }
+        }
+    }
+}
+
+/// The steps of one source, from [`Items::steps`].
+pub struct Steps(Items);
+
+impl Iterator for Steps {
+    type Item = Step;
+
+    fn next(&mut self) -> Option<Step> {
+        self.0.next_step()
     }
 }
 
@@ -184,10 +223,24 @@ fn open_decoded(mut decoded: Box<dyn Read + Send>, gzip: bool) -> Result<Text, I
     })
 }
 
-/// Reads up to `length` bytes, fewer only at the end of the stream.
+/// Reads up to `length` bytes, fewer only at the end of the stream. A notice that the read
+/// would block is passed over, as the next read waits for the data.
 fn read_prefix(reader: &mut dyn Read, length: usize) -> io::Result<Vec<u8>> {
-    let mut prefix = Vec::with_capacity(length);
-    reader.take(length as u64).read_to_end(&mut prefix)?;
+    let mut prefix = vec![0; length];
+    let mut filled = 0;
+    while filled < length {
+        match reader.read(&mut prefix[filled..]) {
+            Ok(0) => break,
+            Ok(count) => filled += count,
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
+                ) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    prefix.truncate(filled);
     Ok(prefix)
 }
 

@@ -29,7 +29,10 @@
 //!   `CONTROL_MESSAGE`, the payload is one skipped item and its log events are dropped.
 //!
 //! The container key may be anywhere among the object's keys, and keys are compared after
-//! JSON unescaping. An element that is not an object is an error
+//! JSON unescaping. Beside it, the object may have only the keys of the container's format
+//! (`NextToken` for lookup-events, `messageType`, `owner`, `logGroup` and the like for
+//! CloudWatch Logs, none for `Records`). The first other key is one `UnexpectedKey` error,
+//! as the object itself is no event, and the elements are still read. An element that is not an object is an error
 //! (`Records[3]: expected a JSON object, found string`). Each element's origin is the line
 //! and byte offset where it starts. The rest of a container document is checked for its
 //! structure but is not an event. A top-level array is no container: `[{...}, {...}]` is one
@@ -41,6 +44,12 @@
 //! occurrence. The elements read before it stay events, and each element of a container
 //! after it is a skipped item of kind `after-repeated-key`. An object that is one event is
 //! passed on whole, and the component rejects a repeated key in it.
+//!
+//! # Slow input
+//!
+//! [`Items::next_step`] returns [`Step::Idle`] before a read of a pipe, terminal or socket
+//! that would wait for data (on Unix, where poll(2) tells), so that a consumer can report
+//! what it holds first. Regular files never wait. The plain iterator passes over it.
 //!
 //! Memory is bounded by the maximum event size ([`ReaderOptions::max_event_bytes`], 1 MiB by
 //! default), not by the size of a file. The reader holds the event it is collecting (at most
@@ -88,6 +97,8 @@
 mod capture;
 mod document;
 mod frame;
+#[cfg(unix)]
+mod idle;
 mod item;
 mod items;
 mod options;
@@ -101,6 +112,6 @@ pub use item::{
     AFTER_REPEATED_KEY, CLOUDWATCH_CONTROL_MESSAGE, InputError, InputErrorKind, InputItem, Label,
     Origin, Payload,
 };
-pub use items::Items;
+pub use items::{Items, Step, Steps};
 pub use options::{Containers, DEFAULT_MAX_EVENT_BYTES, ReaderOptions};
 pub use source::{STDIN_NAME, Source, walk};

@@ -1,12 +1,14 @@
 //! Input sources: files, standard input, and the directory walk that expands paths.
 
 use std::fs::{self, File};
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use walkdir::WalkDir;
 
+#[cfg(unix)]
+use super::idle::IdleNotice;
 use super::item::{InputError, InputErrorKind};
 use super::items::Items;
 use super::options::ReaderOptions;
@@ -64,14 +66,45 @@ impl Source {
     /// error item, at line 0.
     pub fn items(self, options: &ReaderOptions) -> Items {
         match self.kind {
-            SourceKind::Stdin => Items::from_reader(self.name, io::stdin(), options),
+            SourceKind::Stdin => match open_stdin() {
+                Ok(stdin) => Items::from_reader(self.name, stdin, options),
+                Err(error) => Items::failed(self.name, options, 0, open_error(&error)),
+            },
             SourceKind::File(path) => match File::open(&path) {
-                Ok(file) => Items::from_reader(self.name, file, options),
+                Ok(file) => Items::from_reader(self.name, with_idle_notice(file), options),
                 Err(error) => Items::failed(self.name, options, 0, open_error(&error)),
             },
             SourceKind::Failed(error) => Items::failed(self.name, options, 0, error),
         }
     }
+}
+
+/// Opens standard input as a file of its own descriptor. `io::Stdin` keeps a buffer of its
+/// own, whose bytes a check of the descriptor for waiting data would miss.
+#[cfg(unix)]
+fn open_stdin() -> io::Result<Box<dyn Read + Send>> {
+    use std::os::fd::AsFd;
+
+    let descriptor = io::stdin().as_fd().try_clone_to_owned()?;
+    Ok(with_idle_notice(File::from(descriptor)))
+}
+
+#[cfg(not(unix))]
+fn open_stdin() -> io::Result<Box<dyn Read + Send>> {
+    Ok(Box::new(io::stdin()))
+}
+
+/// Wraps a file so that reading it gives notice before it would wait for data.
+#[cfg(unix)]
+fn with_idle_notice(file: File) -> Box<dyn Read + Send> {
+    Box::new(IdleNotice::new(file))
+}
+
+// NOTE: without poll(2), reading never gives notice, so a scan of slow input outside Unix
+// reports alerts only when a batch fills or the input ends.
+#[cfg(not(unix))]
+fn with_idle_notice(file: File) -> Box<dyn Read + Send> {
+    Box::new(file)
 }
 
 /// Expands command-line paths into sources, lazily and in order.

@@ -8,12 +8,12 @@ mod read;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
-use crate::input::{InputItem, Origin, Payload};
+use crate::input::{InputItem, Origin, Payload, Step};
 use crate::runtime::{NoMatchReason, Outcome, Session, Verdict};
 
 pub use counts::Counts;
 pub use messages::event_error;
-pub use read::read_inputs;
+pub use read::{read_input_steps, read_inputs};
 
 /// Most items (events, skips and errors) held in one batch, and so the most events sent to
 /// the component in one call.
@@ -57,6 +57,17 @@ pub fn run(
     items: impl IntoIterator<Item = InputItem>,
     output: ScanOutput<'_>,
 ) -> Result<Counts, OutputError> {
+    run_steps(session, items.into_iter().map(Step::Item), output)
+}
+
+/// Runs the items among `steps` through `session` and returns the counts. At each
+/// [`Step::Idle`], the events read so far are evaluated and the alerts flushed, so that an
+/// alert is out as soon as its event was read even when more input is slow to come.
+pub fn run_steps(
+    session: &mut Session<'_>,
+    steps: impl IntoIterator<Item = Step>,
+    output: ScanOutput<'_>,
+) -> Result<Counts, OutputError> {
     let mut scan = Scan {
         session,
         output,
@@ -67,11 +78,13 @@ pub fn run(
         warned_windows: BTreeSet::new(),
     };
 
-    for item in items {
-        scan.push(item)?;
+    for step in steps {
+        match step {
+            Step::Item(item) => scan.push(item)?,
+            Step::Idle => scan.flush()?,
+        }
     }
     scan.flush()?;
-    scan.output.alerts.flush().map_err(OutputError)?;
 
     scan.counts.restarts = scan.session.restarts();
     Ok(scan.counts)
@@ -112,8 +125,17 @@ impl Scan<'_, '_, '_> {
         }
     }
 
-    /// Evaluates the batch and reports every pending item in input order.
+    /// Evaluates the batch, reports every pending item in input order, and flushes the
+    /// alerts. Flushing after each batch also keeps the alerts of events already evaluated
+    /// when the process is stopped by a signal.
     fn flush(&mut self) -> Result<(), OutputError> {
+        if !self.pending.is_empty() {
+            self.report_batch()?;
+        }
+        self.output.alerts.flush().map_err(OutputError)
+    }
+
+    fn report_batch(&mut self) -> Result<(), OutputError> {
         let events = std::mem::take(&mut self.events);
         self.event_bytes = 0;
         let mut outcomes = self.session.evaluate_batch(&events).into_iter();

@@ -1,9 +1,9 @@
 //! The `rule-host` binary: exit statuses, standard input, reports and the stats file.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::sync::{OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -435,4 +435,67 @@ fn missing_component_exits_2() {
         "{}",
         stderr(&output)
     );
+}
+
+/// A fixture stream whose first line is a successful deletion.
+const DELETION_STREAM: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../fixtures/streams/same-deletion.ndjson"
+);
+
+#[test]
+fn alert_arrives_while_stdin_stays_open() {
+    let stream = std::fs::read_to_string(DELETION_STREAM).expect("fixture read");
+    let deletion = stream.lines().next().expect("a first line");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stats = dir.path().join("stats.json");
+    // Compiles the component into the shared cache first, so that the time limit below
+    // measures the scan alone.
+    assert!(
+        rule_host(&["info"])
+            .output()
+            .expect("info runs")
+            .status
+            .success()
+    );
+
+    let stats_flag = format!("--stats={}", stats.display());
+    let mut child = rule_host(&["scan", "--quiet", &stats_flag])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("rule-host starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(format!("{deletion}\n").as_bytes())
+        .expect("stdin write");
+    stdin.flush().expect("stdin flush");
+
+    let stdout = child.stdout.take().expect("stdout");
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let read = BufReader::new(stdout).read_line(&mut line).map(|_| line);
+        let _ = sender.send(read);
+    });
+    let first = receiver.recv_timeout(Duration::from_secs(10));
+    let line = match first {
+        Ok(read) => read.expect("stdout read"),
+        Err(_) => {
+            child.kill().expect("child killed");
+            child.wait().expect("child reaped");
+            panic!("no alert within 10 s while stdin stayed open");
+        }
+    };
+    assert!(line.ends_with('\n'), "incomplete alert line: {line}");
+    let alert: Value = serde_json::from_str(&line).expect("alert JSON");
+    assert_eq!(alert["event"]["kind"], "signal", "{alert}");
+
+    drop(stdin);
+    let status = wait_for(&mut child, Duration::from_secs(30)).expect("rule-host exits");
+    assert_eq!(status.code(), Some(0));
+    let stats = read_stats(&stats);
+    assert_eq!(stats["alerts"], 1, "{stats}");
+    assert_identity(&stats);
 }

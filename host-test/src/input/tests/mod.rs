@@ -3,6 +3,8 @@
 mod containers;
 mod endless;
 mod gzip;
+#[cfg(unix)]
+mod idle;
 mod large;
 mod multiline;
 mod ndjson;
