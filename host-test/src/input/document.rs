@@ -36,6 +36,35 @@ impl ContainerKind {
         }
     }
 
+    /// Returns the top-level keys of the container's format, its array's key included. Any
+    /// other top-level key is an input error.
+    pub(crate) fn format_keys(self) -> &'static [&'static str] {
+        match self {
+            ContainerKind::Records => &["Records"],
+            ContainerKind::LookupEvents => &["Events", "NextToken"],
+            // The subscription payload as the CloudWatch Logs documentation on subscription
+            // filters lists it; `policyLevel` comes with account-level filters.
+            ContainerKind::LogEvents => &[
+                "messageType",
+                "owner",
+                "logGroup",
+                "logStream",
+                "subscriptionFilters",
+                "policyLevel",
+                "logEvents",
+            ],
+        }
+    }
+
+    /// Returns the name of the container's format, used in messages.
+    pub(crate) fn format_name(self) -> &'static str {
+        match self {
+            ContainerKind::Records => "a CloudTrail log file",
+            ContainerKind::LookupEvents => "the output of `aws cloudtrail lookup-events`",
+            ContainerKind::LogEvents => "a CloudWatch Logs subscription payload",
+        }
+    }
+
     /// Returns the word for one element, used in messages.
     pub(crate) fn element_noun(self) -> &'static str {
         match self {

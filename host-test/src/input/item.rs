@@ -87,6 +87,9 @@ pub enum InputErrorKind {
     InvalidLogEvent,
     /// The top-level object of a container document has the same key twice.
     RepeatedKey,
+    /// The top-level object of a container document has a key that is not part of the
+    /// container's format, such as a CloudTrail record's own fields beside `Records`.
+    UnexpectedKey,
 }
 
 /// An input problem the reader found before any event reached the component.

@@ -159,6 +159,19 @@ fn cases() -> Vec<Case> {
             message: Some(":1: error: the top-level key \"x\" appears again"),
         },
         Case {
+            name: "record fields beside Records",
+            bytes: format!(
+                "{{\"eventSource\": \"lambda.amazonaws.com\", \"Records\": [{}]}}\n{}",
+                deletion("r1"),
+                good("r2")
+            )
+            .into_bytes(),
+            counts: (3, 2, 1),
+            message: Some(
+                ":1: error: the top-level key \"eventSource\" is not part of a CloudTrail log file",
+            ),
+        },
+        Case {
             name: "line over the size limit without a line break",
             bytes: format!("\0{}\n{}", "x".repeat(1_100_000), good("o")).into_bytes(),
             counts: (3, 1, 2),

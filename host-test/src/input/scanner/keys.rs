@@ -126,6 +126,26 @@ impl TopKeys {
         Check::Unique
     }
 
+    /// Returns the first key, from key `from` on, that is not in `allowed`, unescaped, with
+    /// its position.
+    pub(crate) fn first_unexpected(
+        &self,
+        from: usize,
+        allowed: &[&str],
+    ) -> Option<(String, KeyPosition)> {
+        (from..self.ends.len()).find_map(|index| {
+            let key = self.unescaped(index);
+            let expected = allowed.iter().any(|name| name.as_bytes() == key.as_slice());
+            let text = String::from_utf8_lossy(&key).into_owned();
+            (!expected).then_some((text, self.ends[index].1))
+        })
+    }
+
+    /// Returns how many keys were read, complete or not.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
     /// Adds key `index` to the compared keys.
     fn insert(&mut self, index: usize) -> Check {
         let key = self.unescaped(index);

@@ -10,6 +10,7 @@ mod emit;
 mod keys;
 mod limit;
 mod recovery;
+mod unexpected;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -94,6 +95,11 @@ struct Document {
     /// Whether a top-level key appeared twice. It was reported then, and each element of a
     /// container from there on is a skipped item.
     repeated_key: bool,
+    /// The first container split, whose format decides which other top-level keys the
+    /// document may have.
+    format: Option<ContainerKind>,
+    /// Whether a top-level key outside that format was reported.
+    unexpected_key: bool,
 }
 
 /// An element of a container array being read.
@@ -367,6 +373,7 @@ impl Scanner {
                 let containers = self.options.containers;
                 let raw = self.short.finish(chunk, quote);
                 self.document.key = raw.map(|raw| document::classify_key(raw, containers));
+                self.check_key_after_container(out);
             }
             StringRole::MessageType => {
                 let raw = self.short.finish(chunk, quote);
@@ -502,6 +509,7 @@ impl Scanner {
         self.capture.reset();
         let check = self.keys.compare();
         self.report_key_check(check, out);
+        self.check_keys_before_container(kind, out);
         self.document.container = Some(kind);
         self.document.split = true;
         self.document.next_index = 0;

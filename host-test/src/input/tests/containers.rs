@@ -33,9 +33,84 @@ fn pretty_records_with_other_keys_first() {
     assert_eq!(
         items,
         [
+            error(2, UnexpectedKey),
             element(4, "Records[0]", DELETE),
             element(5, "Records[1]", second)
         ]
+    );
+}
+
+#[test]
+fn record_fields_beside_records_are_an_error() {
+    let input = format!(
+        "{{\"eventSource\":\"lambda.amazonaws.com\",\"eventName\":\"DeleteFunction\",\
+         \"Records\":[{DELETE}]}}\n"
+    );
+    let items = read(input.as_bytes());
+    let seen: Vec<Seen> = items.iter().map(seen).collect();
+    assert_eq!(
+        seen,
+        [error(1, UnexpectedKey), element(1, "Records[0]", DELETE)]
+    );
+    assert_eq!(items[0].origin.byte_offset, Some(1));
+
+    let message = only_error_message(&items);
+    for expected in [
+        "\"eventSource\"",
+        "a CloudTrail log file",
+        "remove \"Records\"",
+    ] {
+        assert!(message.contains(expected), "lacks {expected:?}: {message}");
+    }
+}
+
+#[test]
+fn key_after_records_is_an_error() {
+    let input = format!("{{\"Records\":[{DELETE}],\n\"eventName\":\"X\",\"more\":1}}\n");
+    let items = read_seen(input.as_bytes());
+    assert_eq!(
+        items,
+        [element(1, "Records[0]", DELETE), error(2, UnexpectedKey)]
+    );
+}
+
+#[test]
+fn format_keys_are_no_error() {
+    let cases = [
+        format!("{{\"NextToken\":\"abc\",\"Events\":[{DELETE}]}}\n"),
+        format!("{{\"Next\\u0054oken\":\"abc\",\"Events\":[{DELETE}]}}\n"),
+        format!(
+            "{{\"owner\":\"111122223333\",\"policyLevel\":\"ACCOUNT_LEVEL_POLICY\",\"logEvents\":[]}}\n"
+        ),
+    ];
+    for input in cases {
+        let errors: Vec<Seen> = read_seen(input.as_bytes())
+            .into_iter()
+            .filter(|item| matches!(item.what, What::Error(_)))
+            .collect();
+        assert!(errors.is_empty(), "{input}: {errors:?}");
+    }
+}
+
+#[test]
+fn key_outside_cloudwatch_format_is_an_error() {
+    let input = r#"{"messageType":"DATA_MESSAGE","eventName":"X","logEvents":[]}"#;
+    let items = read(input.as_bytes());
+    let message = only_error_message(&items);
+    assert!(message.contains("\"eventName\""), "{message}");
+    assert!(
+        message.contains("a CloudWatch Logs subscription payload"),
+        "{message}"
+    );
+}
+
+#[test]
+fn lookup_events_key_beside_records_is_an_error() {
+    let input = format!("{{\"NextToken\":\"abc\",\"Records\":[{DELETE}]}}\n");
+    let items = read_seen(input.as_bytes());
+    assert_eq!(
+        items,
+        [error(1, UnexpectedKey), element(1, "Records[0]", DELETE)]
     );
 }
 
