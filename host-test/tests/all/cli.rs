@@ -33,12 +33,15 @@ fn run(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("rule-host starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("stdin written");
+    let mut input = child.stdin.take().expect("stdin");
+    // A usage error ends the binary before it reads stdin, which breaks the pipe.
+    match input.write_all(stdin.as_bytes()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            panic!("cannot write stdin: {error}")
+        }
+        _ => {}
+    }
+    drop(input);
     child.wait_with_output().expect("rule-host finishes")
 }
 
