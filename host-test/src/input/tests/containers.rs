@@ -79,9 +79,8 @@ fn format_keys_are_no_error() {
     let cases = [
         format!("{{\"NextToken\":\"abc\",\"Events\":[{DELETE}]}}\n"),
         format!("{{\"Next\\u0054oken\":\"abc\",\"Events\":[{DELETE}]}}\n"),
-        format!(
-            "{{\"owner\":\"111122223333\",\"policyLevel\":\"ACCOUNT_LEVEL_POLICY\",\"logEvents\":[]}}\n"
-        ),
+        "{\"owner\":\"111122223333\",\"policyLevel\":\"ACCOUNT_LEVEL_POLICY\",\"logEvents\":[]}\n"
+            .to_owned(),
     ];
     for input in cases {
         let errors: Vec<Seen> = read_seen(input.as_bytes())
