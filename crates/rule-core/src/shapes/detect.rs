@@ -58,8 +58,9 @@ fn reject_container(map: &Map<String, Value>) -> Result<(), EventError> {
 }
 
 /// Rejects a CloudTrail record that also carries the markers of a digest file or of a
-/// CloudWatch Logs control message. Skipping it as the marker says would hide a record that
-/// may be a deletion, and evaluating it would trust one half of a document that is neither.
+/// CloudWatch Logs control message. Skipping it, as the marker requests, would hide a
+/// record that may be a deletion, and evaluating it would trust one half of a document that
+/// is neither.
 fn reject_marked_record(map: &Map<String, Value>) -> Result<(), EventError> {
     let marker = if cloudwatch::is_control_message(map) {
         "a CloudWatch Logs control message (`messageType` CONTROL_MESSAGE)"
