@@ -186,11 +186,7 @@ impl Detector {
             input_format: self.config.input_format,
         };
         if let Some(time) = prefilter::screen_dating_time(&self.rule, text, &options) {
-            // What `decide` does with a no-match, without building its document.
-            if let Some(time) = time {
-                self.advance_watermark(time);
-            }
-            let verdict = Verdict::NoMatch(NoMatchReason::Query);
+            let verdict = self.no_match(NoMatchReason::Query, time);
             self.stats.count(&verdict);
             return Ok(verdict);
         }
@@ -224,12 +220,7 @@ impl Detector {
         let event = match evaluation {
             Evaluation::Match(event) => event,
             Evaluation::NoMatch(reason, event) => {
-                // Only a real event time moves the watermark here: a non-matching event
-                // has no window to file, so it needs no stand-in time.
-                if let Some(time) = event_time::event_time(&event.doc) {
-                    self.advance_watermark(time);
-                }
-                return Verdict::NoMatch(reason);
+                return self.no_match(reason, event_time::event_time(&event.doc));
             }
             Evaluation::Skipped(kind) => return Verdict::Skipped(kind),
         };
@@ -268,6 +259,16 @@ impl Detector {
 
         let burst = principal.map(|principal| self.burst(principal, time));
         Verdict::Alert(self.build_alert(&event, processing_time, burst))
+    }
+
+    /// Returns a no-match verdict after letting the event's time move the watermark. Only a
+    /// real event time does: a non-matching event has no window to file, so it needs no
+    /// stand-in time.
+    fn no_match(&mut self, reason: NoMatchReason, time: Option<Timestamp>) -> Verdict {
+        if let Some(time) = time {
+            self.advance_watermark(time);
+        }
+        Verdict::NoMatch(reason)
     }
 
     fn burst(&self, principal: String, time: Timestamp) -> Burst {

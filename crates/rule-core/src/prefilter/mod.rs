@@ -138,7 +138,10 @@ pub(crate) fn screen_dating_time(
     options: &EvalOptions,
 ) -> Option<Option<Timestamp>> {
     let fields = screen_fields(rule, text, options)?;
-    record_event_id(fields.event_id)?;
+    // The same give-up rule as `screen`, without copying the id.
+    if let Some(Scalar::Str { escaped: true, .. }) = fields.event_id {
+        return None;
+    }
     dating_time(fields.event_time)
 }
 
