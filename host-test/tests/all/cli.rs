@@ -27,22 +27,13 @@ fn rule_host(args: &[&str]) -> Command {
 }
 
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = rule_host(args)
+    let child = rule_host(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("rule-host starts");
-    let mut input = child.stdin.take().expect("stdin");
-    // A usage error ends the binary before it reads stdin, which breaks the pipe.
-    match input.write_all(stdin.as_bytes()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            panic!("cannot write stdin: {error}")
-        }
-        _ => {}
-    }
-    drop(input);
-    child.wait_with_output().expect("rule-host finishes")
+    crate::support::finish_with_stdin(child, stdin)
 }
 
 /// Returns an NDJSON line the faulty component acts on: it alerts on `alert`, panics on

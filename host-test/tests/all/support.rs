@@ -1,5 +1,7 @@
 //! Engines and compiled components shared by the tests of this binary.
 
+use std::io::Write;
+use std::process::{Child, Output};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -16,6 +18,20 @@ pub const FAULTY_COMPONENT: &[u8] = include_bytes!(env!("FAULTY_COMPONENT_PATH")
 
 /// The wall clock the tests pin, 2024-05-01T12:00:00Z.
 pub const PINNED_CLOCK: WallClock = WallClock::Fixed(Duration::from_secs(1_714_564_800));
+
+/// Writes `stdin` to the child's standard input, closes it and waits for the child. A usage
+/// error ends the binary before it reads its input, so a broken pipe is not a failure.
+pub fn finish_with_stdin(mut child: Child, stdin: &str) -> Output {
+    let mut input = child.stdin.take().expect("stdin is piped");
+    match input.write_all(stdin.as_bytes()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            panic!("cannot write stdin: {error}")
+        }
+        _ => {}
+    }
+    drop(input);
+    child.wait_with_output().expect("rule-host finishes")
+}
 
 struct Compiled {
     engine: Engine,

@@ -1,6 +1,5 @@
 //! The operator's view of `rule-host`: output formats, `explain` and the progress bar.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
@@ -55,7 +54,7 @@ fn config_file(text: &str) -> (tempfile::TempDir, String) {
 
 /// Runs the binary with `args`, `stdin` as standard input and stdout and stderr piped.
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BINARY)
+    let child = Command::new(BINARY)
         .args(args)
         .arg("--cache-dir")
         .arg(cache_dir())
@@ -65,16 +64,7 @@ fn run(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("rule-host starts");
-    let mut input = child.stdin.take().expect("stdin");
-    // A usage error ends the binary before it reads stdin, which breaks the pipe.
-    match input.write_all(stdin.as_bytes()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            panic!("cannot write stdin: {error}")
-        }
-        _ => {}
-    }
-    drop(input);
-    child.wait_with_output().expect("rule-host finishes")
+    crate::support::finish_with_stdin(child, stdin)
 }
 
 fn stdout(output: &Output) -> String {
