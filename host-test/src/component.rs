@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 mod preamble;
 
-/// What to do about a file that is not a usable component.
+/// The advice for a file that is not a usable component.
 pub(crate) const FIX: &str = "pass a .wasm component of the detection:rule world, such as \
     target/component/rule_component.wasm, which `cargo build --release -p host-test` builds";
 

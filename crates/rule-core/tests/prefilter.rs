@@ -335,7 +335,7 @@ fn tricky_variants() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The S3 record as a call to Lambda named `name`.
+/// Rewrites the S3 record as a call to Lambda named `name`.
 fn lambda_call(name: &str) -> String {
     S3_RECORD
         .replacen("s3.amazonaws.com\"", "lambda.amazonaws.com\"", 1)
@@ -450,7 +450,7 @@ proptest! {
     }
 
     #[test]
-    fn random_edits_of_lambda_calls_same_as_full_parse(
+    fn lambda_edits_match_full_parse(
         name in prop::sample::select(vec!["Invoke", "DeleteFunction", "GetFunction20150331v2"]),
         at in any::<prop::sample::Index>(),
         pick in any::<prop::sample::Index>(),

@@ -1,5 +1,5 @@
-//! The 8-byte preamble that starts every WebAssembly binary, which tells a component from a
-//! core module before wasmtime parses the rest.
+//! The 8-byte preamble that starts every WebAssembly binary, which distinguishes a component
+//! from a core module before wasmtime parses the rest.
 //!
 //! The preamble is the magic `\0asm`, then a 16-bit version and a 16-bit layer, both
 //! little-endian. A core module has version 1 and layer 0; a component has layer 1 (and,

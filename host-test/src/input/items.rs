@@ -90,7 +90,7 @@ impl Items {
 pub enum Step {
     Item(InputItem),
     /// Every byte read so far was scanned, and the next read waits for the source (a pipe,
-    /// terminal or socket) to deliver more. A consumer reports what it holds before it
+    /// terminal or socket) to deliver more. A consumer reports the items it has before it
     /// asks for the next step, so that output keeps pace with input that arrives slowly.
     Idle,
 }

@@ -48,8 +48,8 @@
 //! # Slow input
 //!
 //! [`Items::next_step`] returns [`Step::Idle`] before a read of a pipe, terminal or socket
-//! that would wait for data (on Unix, where poll(2) tells), so that a consumer can report
-//! what it holds first. Regular files never wait. The plain iterator passes over it.
+//! that would wait for data (on Unix, where poll(2) reports it), so that a consumer can report
+//! the items it has first. Regular files never wait. The plain iterator passes over it.
 //!
 //! Memory is bounded by the maximum event size ([`ReaderOptions::max_event_bytes`], 1 MiB by
 //! default), not by the size of a file. The reader holds the event it is collecting (at most

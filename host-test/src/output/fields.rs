@@ -31,8 +31,8 @@ impl AlertRow {
                 .unwrap_or_else(|| "-".to_owned())
         };
         AlertRow {
-            // The event's own time, which says when the function was deleted. The alert's
-            // `@timestamp` is not a stand-in: it says when the host ran, so an event
+            // The event's own time, which gives when the function was deleted. The alert's
+            // `@timestamp` is not a stand-in: it gives when the host ran, so an event
             // without a valid `eventTime` shows `-`.
             time: first(&["kibana.alert.original_time"]),
             actor: first(&["user.name", "aws.cloudtrail.user_identity.arn"]),

@@ -3,7 +3,7 @@ use serde_json::{Map, Value, json};
 use super::ExceptionList;
 use crate::timestamp::Timestamp;
 
-/// The processing time of the tests, before every `expire_time` in the fixtures.
+/// Returns the processing time of the tests, before every `expire_time` in the fixtures.
 fn now() -> Timestamp {
     Timestamp::parse("2024-05-14T09:30:00Z").unwrap()
 }

@@ -1,7 +1,7 @@
 //! Byte classes of a 64-byte block, one bit per byte, found with SIMD where the target has it.
 //!
 //! Bit `i` of each mask describes byte `i` of the block. x86-64 always has SSE2, and a
-//! WebAssembly build gets `simd128` when it is compiled with that target feature; every other
+//! WebAssembly build gets `simd128` when it is compiled with that target feature. Every other
 //! target takes the portable version, which tests eight bytes at a time in a `u64`.
 
 /// Bytes per block.
@@ -207,7 +207,7 @@ pub(super) mod portable {
     /// Returns a bit per byte of `word` that is zero, byte 0 in bit 0.
     fn zero_bytes(word: u64) -> u8 {
         // Adding 0x7f to the low seven bits carries into the top bit unless they are all
-        // clear; or-ing the word back in catches a byte whose only set bit is the top one.
+        // clear. Or-ing the word back in catches a byte whose only set bit is the top one.
         let nonzero = ((word & LOW_SEVEN) + LOW_SEVEN) | word;
         let zero_tops = !nonzero & !LOW_SEVEN;
         // Gathers the eight top bits into the top byte: byte i's bit lands on bit 56 + i,

@@ -1,10 +1,10 @@
 //! The second pass of the screen: walks the tokens that [`super::index`] found as the strict
 //! parser walks the text, and reads the top-level values the screen needs.
 //!
-//! It accepts a subset of what the parser accepts, and returns `None` as soon as the text
-//! leaves it: the grammar of JSON, no key twice in an object, nesting within the depth
-//! limit, numbers without an exponent, keys without escapes, and a top level that is one
-//! object of CloudTrail record keys.
+//! It accepts a subset of what the parser accepts and returns `None` as soon as the text
+//! leaves that subset. The subset is the grammar of JSON with no key twice in an object,
+//! nesting within the depth limit, numbers without an exponent and keys without escapes,
+//! and a top level that is one object of CloudTrail record keys.
 
 use super::{MAX_KEYS, MAX_NUMBER_LEN, RECORD_KEYS, RecordFields, Scalar};
 
