@@ -6,7 +6,8 @@
 //! nesting within the depth limit, numbers without an exponent and keys without escapes,
 //! and a top level that is one object of CloudTrail record keys.
 
-use super::{MAX_KEYS, MAX_NUMBER_LEN, RECORD_KEYS, RecordFields, Scalar};
+use super::keys::{KeyWords, record_key_index, same_bytes};
+use super::{MAX_KEYS, MAX_NUMBER_LEN, RecordFields, Scalar};
 
 /// A key of an object being walked: its hash, and where its text is.
 #[derive(Debug, Clone, Copy)]
@@ -77,11 +78,12 @@ impl<'t, 's> Walker<'t, 's> {
         let mut seen = 0u32;
         let mut next_index = 0;
         loop {
-            let (key, escaped) = self.string()?;
-            if escaped {
+            let (start, end) = self.string_span()?;
+            if self.any_backslash && self.bytes[start..end].contains(&b'\\') {
                 return None;
             }
-            let index = record_key_index(key, next_index)?;
+            let words = KeyWords::of(self.bytes, start, end);
+            let index = record_key_index(self.bytes, start, end, words, next_index)?;
             if seen & (1 << index) != 0 {
                 return None;
             }
@@ -89,7 +91,7 @@ impl<'t, 's> Walker<'t, 's> {
             next_index = index + 1;
 
             self.expect(b':')?;
-            match fields.slot(key) {
+            match fields.slot(index) {
                 Some(slot) => *slot = Some(self.scalar(1)?),
                 None => self.value(1)?,
             }
@@ -122,10 +124,8 @@ impl<'t, 's> Walker<'t, 's> {
                     depth += 1;
                     continue 'value;
                 }
-                // The next token is the closing quote: nothing inside a string is a token.
-                b'"' => {
-                    self.take()?;
-                }
+                // Nothing inside a string, nor its closing quote, is a token.
+                b'"' => {}
                 b'}' | b']' | b':' | b',' => return None,
                 _ => self.literal_or_number(at)?,
             }
@@ -164,13 +164,14 @@ impl<'t, 's> Walker<'t, 's> {
 
     /// Takes a key without escapes and the colon after it, and checks that its object,
     /// whose keys are `self.keys[first_key..]`, has not had the key before.
+    #[inline]
     fn key(&mut self, first_key: usize) -> Option<()> {
         let (start, end) = self.string_span()?;
         let key = &self.bytes[start..end];
         if self.any_backslash && key.contains(&b'\\') {
             return None;
         }
-        let hash = key_hash(key);
+        let hash = KeyWords::of(self.bytes, start, end).hash();
         let seen = &self.keys[first_key..];
         if seen.len() >= MAX_KEYS
             || seen.iter().any(|other| {
@@ -190,6 +191,7 @@ impl<'t, 's> Walker<'t, 's> {
     }
 
     /// Takes a string and returns its text between the quotes, and whether that text contains an escape.
+    #[inline]
     fn string(&mut self) -> Option<(&'t str, bool)> {
         let (start, end) = self.string_span()?;
         // Both ends sit next to an ASCII quote, so they are character boundaries.
@@ -197,14 +199,31 @@ impl<'t, 's> Walker<'t, 's> {
         Some((text, self.any_backslash && text.as_bytes().contains(&b'\\')))
     }
 
-    /// Takes a string's two quote tokens and returns the range between them.
+    /// Takes a string's opening quote and returns the range between its quotes.
+    #[inline]
     fn string_span(&mut self) -> Option<(usize, usize)> {
         let open = self.take()?;
         if self.bytes[open] != b'"' {
             return None;
         }
-        let close = self.take()?;
-        Some((open + 1, close))
+        Some((open + 1, self.closing_quote()))
+    }
+
+    /// Finds the closing quote of the string before the next token: the last byte before
+    /// that token, or before the end of the text, that is not whitespace. The first pass
+    /// checked that every string closes, and only whitespace can follow a closing quote
+    /// without starting a token.
+    #[inline]
+    fn closing_quote(&self) -> usize {
+        let end = self
+            .tokens
+            .get(self.next)
+            .map_or(self.bytes.len(), |&at| at as usize);
+        let mut close = end - 1;
+        while matches!(self.bytes[close], b' ' | b'\t' | b'\n' | b'\r') {
+            close -= 1;
+        }
+        close
     }
 
     /// Checks the run of bytes at `at`, which must be exactly a literal or a number.
@@ -225,6 +244,7 @@ impl<'t, 's> Walker<'t, 's> {
 
     /// After a member: takes `,` and returns `true` when another member follows, or takes
     /// `close` and returns `false`.
+    #[inline]
     fn next_member(&mut self, close: u8) -> Option<bool> {
         let at = self.take()?;
         match self.bytes[at] {
@@ -234,17 +254,20 @@ impl<'t, 's> Walker<'t, 's> {
         }
     }
 
+    #[inline]
     fn expect(&mut self, byte: u8) -> Option<()> {
         let at = self.take()?;
         (self.bytes[at] == byte).then_some(())
     }
 
+    #[inline]
     fn take(&mut self) -> Option<usize> {
         let at = *self.tokens.get(self.next)? as usize;
         self.next += 1;
         Some(at)
     }
 
+    #[inline]
     fn peek(&self) -> Option<u8> {
         let at = *self.tokens.get(self.next)? as usize;
         Some(self.bytes[at])
@@ -268,80 +291,9 @@ fn is_plain_number(run: &[u8]) -> bool {
     integer_ok && fraction.is_none_or(all_digits)
 }
 
-/// Returns the index of `key` in [`RECORD_KEYS`], searching from `start` and wrapping
-/// around, or `None` when it is not a record key.
-fn record_key_index(key: &str, start: usize) -> Option<usize> {
-    let count = RECORD_KEYS.len();
-    (0..count)
-        .map(|offset| (start + offset) % count)
-        .find(|&index| same_bytes(RECORD_KEYS[index].as_bytes(), key.as_bytes()))
-}
-
-/// Compares two short byte strings eight bytes at a time. Keys are mostly under 24 bytes,
-/// where a call to `memcmp` costs more than the comparison.
-#[inline]
-fn same_bytes(left: &[u8], right: &[u8]) -> bool {
-    if left.len() != right.len() {
-        return false;
-    }
-    let mut left_words = left.chunks_exact(8);
-    let mut right_words = right.chunks_exact(8);
-    let words_equal = (&mut left_words)
-        .zip(&mut right_words)
-        .all(|(left, right)| word(left) == word(right));
-    words_equal && tail_word(left_words.remainder()) == tail_word(right_words.remainder())
-}
-
-fn word(bytes: &[u8]) -> u64 {
-    u64::from_le_bytes(bytes.try_into().expect("words have eight bytes"))
-}
-
-/// Packs up to seven bytes into a word; the caller compares equal lengths only.
-fn tail_word(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .rev()
-        .fold(0, |packed, &byte| (packed << 8) | u64::from(byte))
-}
-
-/// Hashes a key's length and its first and last eight bytes. Keys are compared by hash
-/// first, and byte by byte only when the hashes are equal.
-fn key_hash(key: &[u8]) -> u64 {
-    let head = key.get(..8).map_or_else(
-        || {
-            key.iter()
-                .fold(0u64, |hash, &byte| (hash << 8) | u64::from(byte))
-        },
-        |head| u64::from_le_bytes(head.try_into().expect("eight bytes")),
-    );
-    let tail = key.len().checked_sub(8).map_or(0, |start| {
-        u64::from_le_bytes(key[start..].try_into().expect("eight bytes"))
-    });
-    (head ^ tail.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ key.len() as u64
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{is_plain_number, same_bytes};
-
-    #[test]
-    fn compares_bytes() {
-        let words = [
-            "",
-            "a",
-            "eventID",
-            "eventName",
-            "eventSource!",
-            "requestParameters",
-        ];
-        for left in words {
-            for right in words {
-                assert_eq!(same_bytes(left.as_bytes(), right.as_bytes()), left == right);
-            }
-        }
-        assert!(!same_bytes(b"eventNamf", b"eventName"));
-        assert!(!same_bytes(b"fventName", b"eventName"));
-    }
+    use super::is_plain_number;
 
     #[test]
     fn plain_numbers() {

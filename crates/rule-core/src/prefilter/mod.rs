@@ -44,6 +44,7 @@
 mod classify;
 mod grammar;
 mod index;
+mod keys;
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -56,6 +57,7 @@ use crate::rule::Rule;
 use crate::shapes::{EcsEvent, InputFormat, RecordClass, Shape};
 use crate::timestamp::Timestamp;
 use grammar::{KeyRef, Walker};
+use keys::same_bytes;
 
 /// Top-level keys of CloudTrail API call, service and console records. Insight events
 /// (`insightDetails`) and every key that marks another shape are left out.
@@ -114,7 +116,10 @@ const MAX_NUMBER_LEN: usize = 100;
 /// Returns the full evaluation's result for `text` when the screen can prove it is a
 /// no-match (see the module documentation), else `None`.
 pub fn screen(rule: &Rule, text: &str, options: &EvalOptions) -> Option<Evaluation> {
-    let fields = screen_fields(rule, text, options)?;
+    if !handles(rule) {
+        return None;
+    }
+    let fields = screen_fields(text, options)?;
 
     let mut doc = Map::new();
     if let Some(timestamp) = timestamp_field(fields.event_time)? {
@@ -130,14 +135,11 @@ pub fn screen(rule: &Rule, text: &str, options: &EvalOptions) -> Option<Evaluati
 }
 
 /// Proves, as [`screen`] does, that `text` is a no-match, and returns the time a detector
-/// dates it by: the instant of the `@timestamp` that [`screen`]'s document would hold,
-/// read back as the detector reads it. Skips building that document.
-pub(crate) fn screen_dating_time(
-    rule: &Rule,
-    text: &str,
-    options: &EvalOptions,
-) -> Option<Option<Timestamp>> {
-    let fields = screen_fields(rule, text, options)?;
+/// dates it by: the instant of the `@timestamp` in [`screen`]'s document, read back as the
+/// detector reads it. Skips building that document. The caller has checked that the screen
+/// [`handles`] its rule.
+pub(crate) fn screen_dating_time(text: &str, options: &EvalOptions) -> Option<Option<Timestamp>> {
+    let fields = screen_fields(text, options)?;
     // The same give-up rule as `screen`, without copying the id.
     if let Some(Scalar::Str { escaped: true, .. }) = fields.event_id {
         return None;
@@ -145,17 +147,13 @@ pub(crate) fn screen_dating_time(
     dating_time(fields.event_time)
 }
 
-/// Runs the screen's checks and returns the fields of a record it proves cannot match.
-fn screen_fields<'t>(
-    rule: &Rule,
-    text: &'t str,
-    options: &EvalOptions,
-) -> Option<RecordFields<'t>> {
+/// Runs the screen's checks other than the rule check, and returns the fields of a record
+/// it proves cannot match.
+fn screen_fields<'t>(text: &'t str, options: &EvalOptions) -> Option<RecordFields<'t>> {
     if !matches!(
         options.input_format,
         InputFormat::Auto | InputFormat::CloudTrail
     ) || text.len() as u64 > options.limits.max_bytes
-        || !is_bundled_query(rule)
     {
         return None;
     }
@@ -164,24 +162,26 @@ fn screen_fields<'t>(
     let fields = read_record(text, max_depth)?;
 
     let source = fields.event_source?.as_plain_str()?;
-    if source == LAMBDA {
+    if same_bytes(source.as_bytes(), LAMBDA.as_bytes()) {
         // Lambda's own calls fail the query on `event.action` unless they delete a
         // function; names that start like a deletion take the full evaluation.
-        let name = fields.event_name?.as_plain_str()?;
-        if name.starts_with(DELETION_PREFIX) {
+        let name = fields.event_name?.as_plain_str()?.as_bytes();
+        let prefix = DELETION_PREFIX.as_bytes();
+        if name.len() >= prefix.len() && same_bytes(&name[..prefix.len()], prefix) {
             return None;
         }
     }
     match fields.event_type {
         None | Some(Scalar::Other) => {}
-        Some(scalar) if scalar.as_plain_str()? != INSIGHT => {}
+        Some(scalar) if !same_bytes(scalar.as_plain_str()?.as_bytes(), INSIGHT.as_bytes()) => {}
         Some(_) => return None,
     }
     Some(fields)
 }
 
 /// Tells whether `rule` runs the query this crate ships, the only query the screen handles.
-fn is_bundled_query(rule: &Rule) -> bool {
+/// It compares the query's text, so a detector calls it once rather than per event.
+pub(crate) fn handles(rule: &Rule) -> bool {
     static BUNDLED: OnceLock<String> = OnceLock::new();
     let bundled = BUNDLED.get_or_init(|| Rule::bundled().query.source().to_owned());
     rule.query.source() == bundled
@@ -247,7 +247,8 @@ fn is_whole_seconds_utc(event_time: &str) -> bool {
             19 => true,
             _ => byte.is_ascii_digit(),
         })
-        && &event_time[17..19] < "60"
+        // Its digits checked, a second is below 60 when its first digit is below 6.
+        && bytes[17] < b'6'
 }
 
 /// Returns the record id that the full evaluation keeps: a non-empty string `eventID`.
@@ -295,17 +296,50 @@ struct RecordFields<'t> {
 }
 
 impl<'t> RecordFields<'t> {
-    /// Returns where to keep the value of top-level `key`, when the screen reads it.
-    fn slot(&mut self, key: &str) -> Option<&mut Option<Scalar<'t>>> {
-        match key {
-            "eventSource" => Some(&mut self.event_source),
-            "eventName" => Some(&mut self.event_name),
-            "eventType" => Some(&mut self.event_type),
-            "eventTime" => Some(&mut self.event_time),
-            "eventID" => Some(&mut self.event_id),
+    /// Returns where to keep the value of the top-level key `RECORD_KEYS[index]`, when the
+    /// screen reads it.
+    fn slot(&mut self, index: usize) -> Option<&mut Option<Scalar<'t>>> {
+        const EVENT_SOURCE: usize = record_key("eventSource");
+        const EVENT_NAME: usize = record_key("eventName");
+        const EVENT_TYPE: usize = record_key("eventType");
+        const EVENT_TIME: usize = record_key("eventTime");
+        const EVENT_ID: usize = record_key("eventID");
+        match index {
+            EVENT_SOURCE => Some(&mut self.event_source),
+            EVENT_NAME => Some(&mut self.event_name),
+            EVENT_TYPE => Some(&mut self.event_type),
+            EVENT_TIME => Some(&mut self.event_time),
+            EVENT_ID => Some(&mut self.event_id),
             _ => None,
         }
     }
+}
+
+/// Returns the index of `key` in [`RECORD_KEYS`]; fails the build when it is not there.
+const fn record_key(key: &str) -> usize {
+    let mut index = 0;
+    while index < RECORD_KEYS.len() {
+        if const_str_eq(RECORD_KEYS[index], key) {
+            return index;
+        }
+        index += 1;
+    }
+    panic!("not a record key")
+}
+
+const fn const_str_eq(left: &str, right: &str) -> bool {
+    let (left, right) = (left.as_bytes(), right.as_bytes());
+    if left.len() != right.len() {
+        return false;
+    }
+    let mut index = 0;
+    while index < left.len() {
+        if left[index] != right[index] {
+            return false;
+        }
+        index += 1;
+    }
+    true
 }
 
 /// Buffers the two passes reuse from one event to the next.

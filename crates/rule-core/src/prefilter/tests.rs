@@ -125,7 +125,7 @@ fn dating_time_is_the_documents_timestamp_read_back() {
             .and_then(Timestamp::parse);
 
         assert_eq!(
-            screen_dating_time(&rule, &text, &options),
+            screen_dating_time(&text, &options),
             Some(read_back),
             "{text}"
         );
