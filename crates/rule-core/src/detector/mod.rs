@@ -142,6 +142,11 @@ pub struct Detector {
     /// The largest processing time that stood in for a missing event time, used only while
     /// no event time has been seen.
     processing_watermark: Option<Timestamp>,
+    /// The screen handles the rule's query, so events may skip the full evaluation.
+    screened: bool,
+    /// A matching event added state after the state was last trimmed to the look-back, so
+    /// the state may hold entries that the next trim removes even if the watermark stays.
+    untrimmed_state: bool,
 }
 
 impl Detector {
@@ -151,6 +156,7 @@ impl Detector {
             .max_alerts_per_execution
             .unwrap_or(rule.info.max_alerts_per_execution);
         let cap = AlertCap::new(max_alerts, rule.info.interval_seconds);
+        let screened = prefilter::handles(&rule);
         Detector {
             rule,
             config,
@@ -159,6 +165,8 @@ impl Detector {
             recent: RecentDeletions::default(),
             watermark: None,
             processing_watermark: None,
+            untrimmed_state: false,
+            screened,
         }
     }
 
@@ -185,7 +193,9 @@ impl Detector {
             limits: self.config.limits,
             input_format: self.config.input_format,
         };
-        if let Some(time) = prefilter::screen_dating_time(&self.rule, text, &options) {
+        if self.screened
+            && let Some(time) = prefilter::screen_dating_time(text, &options)
+        {
             let verdict = self.no_match(NoMatchReason::Query, time);
             self.stats.count(&verdict);
             return Ok(verdict);
@@ -232,6 +242,7 @@ impl Detector {
             }
             None => self.time_for_timeless_event(processing_time),
         };
+        self.untrimmed_state = true;
 
         // Every distinct matching record is remembered, the excepted ones included, so
         // that a burst counts all of a principal's deletions once each.
@@ -316,6 +327,10 @@ impl Detector {
     /// look-back behind the watermark.
     fn advance_watermark(&mut self, time: Timestamp) {
         let watermark = match self.watermark {
+            // The state was trimmed to this watermark's look-back and has gained nothing
+            // since, so trimming again would change nothing. Most events take this path,
+            // which skips the trim's 128-bit arithmetic and map splits.
+            Some(watermark) if watermark >= time && !self.untrimmed_state => return,
             Some(watermark) if watermark >= time => watermark,
             _ => time,
         };
@@ -328,6 +343,7 @@ impl Detector {
         // NOTE: an event more than a look-back older than the watermark finds its window
         // and its earlier copies forgotten, so it may alert past the cap or alert again,
         // and its burst count misses forgotten deletions.
+        self.untrimmed_state = false;
         let lookback_nanos = i128::from(self.rule.info.lookback_seconds) * 1_000_000_000;
         let Some(cutoff) = timestamp_from_nanos(watermark.unix_nanos() - lookback_nanos) else {
             return;

@@ -187,6 +187,21 @@ fn replay_after_lookback_alerts_again() {
 }
 
 #[test]
+fn late_copy_behind_lookback_alerts_again() {
+    // The late deletion is more than a look-back behind the watermark, so the state it
+    // adds is trimmed at the next event although the watermark stays where it is.
+    let mut detector = detector("{}");
+    verdict(&mut detector, &deletion(2, 400));
+    let late = verdict(&mut detector, &deletion(1, 0));
+    let read = deletion(3, 400).replace("DeleteFunction20150331", "GetFunction20150331v2");
+    let no_match = verdict(&mut detector, &read);
+    let copy = verdict(&mut detector, &deletion(1, 0));
+    assert_eq!(no_match, Verdict::NoMatch(NoMatchReason::Query));
+    assert_eq!(kind(&late), "alert");
+    assert_eq!(alert_uuid(&copy), alert_uuid(&late));
+}
+
+#[test]
 fn non_matching_events_move_watermark() {
     let mut detector = detector("{}");
     let first = verdict(&mut detector, &deletion(1, 0));
