@@ -34,39 +34,9 @@ pub(super) use simd128::classify;
 )))]
 pub(super) use portable::classify;
 
-/// The classes of 16 bytes, one bit per byte.
-#[cfg(any(
-    target_arch = "x86_64",
-    all(target_arch = "wasm32", target_feature = "simd128")
-))]
-struct LaneMasks {
-    quote: u16,
-    backslash: u16,
-    control: u16,
-    whitespace: u16,
-    operator: u16,
-}
-
-/// Puts the masks of the block's four 16-byte lanes together.
-#[cfg(any(
-    target_arch = "x86_64",
-    all(target_arch = "wasm32", target_feature = "simd128")
-))]
-#[inline]
-fn join_lanes(block: &[u8; BLOCK], classify_lane: impl Fn(&[u8; 16]) -> LaneMasks) -> BlockMasks {
-    let mut masks = BlockMasks::default();
-    for (index, lane) in block.chunks_exact(16).enumerate() {
-        let lane = classify_lane(lane.try_into().expect("lanes have 16 bytes"));
-        let shift = index * 16;
-        masks.quote |= u64::from(lane.quote) << shift;
-        masks.backslash |= u64::from(lane.backslash) << shift;
-        masks.control |= u64::from(lane.control) << shift;
-        masks.whitespace |= u64::from(lane.whitespace) << shift;
-        masks.operator |= u64::from(lane.operator) << shift;
-    }
-    masks
-}
-
+/// Backslashes and control bytes are rare in CloudTrail records, so their masks are built
+/// only for a block that has one. A test over the whole block costs one bitmask
+/// extraction, where building a mask costs four and their joining.
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
     use std::arch::x86_64::{
@@ -74,99 +44,142 @@ mod sse2 {
         _mm_set1_epi8,
     };
 
-    use super::{BLOCK, BlockMasks, LaneMasks, join_lanes};
-
-    #[inline]
-    pub(in super::super) fn classify(block: &[u8; BLOCK]) -> BlockMasks {
-        join_lanes(block, classify_lane)
-    }
+    use super::{BLOCK, BlockMasks};
 
     // The intrinsics are marked as needing SSE2, which every x86-64 processor has and the
     // build enables. Called in an `unsafe` block they inline into this function, which a
     // `#[target_feature]` function would prevent.
-    #[inline]
-    fn classify_lane(lane: &[u8; 16]) -> LaneMasks {
-        // SAFETY: SSE2 is part of x86-64, and the load reads exactly the 16 bytes of
-        // `lane`, with no alignment needed.
+    #[inline(always)]
+    pub(in super::super) fn classify(block: &[u8; BLOCK]) -> BlockMasks {
+        // SAFETY: SSE2 is part of x86-64, and each load reads 16 bytes inside `block`,
+        // with no alignment needed.
         unsafe {
-            let bytes = _mm_loadu_si128(lane.as_ptr().cast::<__m128i>());
+            let lanes: [__m128i; 4] = std::array::from_fn(|index| {
+                _mm_loadu_si128(block.as_ptr().add(16 * index).cast::<__m128i>())
+            });
             let splat = |byte: u8| _mm_set1_epi8(byte as i8);
-            let equal = |byte: u8| _mm_cmpeq_epi8(bytes, splat(byte));
-            let mask = |lanes: __m128i| _mm_movemask_epi8(lanes) as u16;
+            let equal = |bytes: __m128i, byte: u8| _mm_cmpeq_epi8(bytes, splat(byte));
 
-            // A byte is at most 0x1f exactly when the unsigned minimum leaves it unchanged.
-            let control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, splat(0x1f)), bytes);
-            let whitespace = _mm_or_si128(
-                _mm_or_si128(equal(b' '), equal(b'\t')),
-                _mm_or_si128(equal(b'\n'), equal(b'\r')),
-            );
-            // Setting bit 5 turns `[` into `{` and `]` into `}`, and no other byte into
-            // either.
-            let folded = _mm_or_si128(bytes, splat(0x20));
-            let operator = _mm_or_si128(
+            let whitespace = lanes.map(|bytes| {
                 _mm_or_si128(
-                    _mm_cmpeq_epi8(folded, splat(b'{')),
-                    _mm_cmpeq_epi8(folded, splat(b'}')),
-                ),
-                _mm_or_si128(equal(b':'), equal(b',')),
-            );
-            LaneMasks {
-                quote: mask(equal(b'"')),
-                backslash: mask(equal(b'\\')),
-                control: mask(control),
-                whitespace: mask(whitespace),
-                operator: mask(operator),
+                    _mm_or_si128(equal(bytes, b' '), equal(bytes, b'\t')),
+                    _mm_or_si128(equal(bytes, b'\n'), equal(bytes, b'\r')),
+                )
+            });
+            let operator = lanes.map(|bytes| {
+                // Setting bit 5 turns `[` into `{` and `]` into `}`, and no other byte into
+                // either.
+                let folded = _mm_or_si128(bytes, splat(0x20));
+                _mm_or_si128(
+                    _mm_or_si128(equal(folded, b'{'), equal(folded, b'}')),
+                    _mm_or_si128(equal(bytes, b':'), equal(bytes, b',')),
+                )
+            });
+            // A byte is at most 0x1f exactly when the unsigned minimum leaves it unchanged.
+            let control =
+                lanes.map(|bytes| _mm_cmpeq_epi8(_mm_min_epu8(bytes, splat(0x1f)), bytes));
+
+            BlockMasks {
+                quote: join(lanes.map(|bytes| equal(bytes, b'"'))),
+                backslash: join_if_any(lanes.map(|bytes| equal(bytes, b'\\'))),
+                control: join_if_any(control),
+                whitespace: join(whitespace),
+                operator: join(operator),
             }
         }
+    }
+
+    /// Puts the top bits of the four lanes' bytes together, lane 0 in the low bits.
+    #[inline]
+    fn join(lanes: [__m128i; 4]) -> u64 {
+        // SAFETY: SSE2 is part of x86-64.
+        let masks = lanes.map(|lane| unsafe { _mm_movemask_epi8(lane) } as u16);
+        super::join_lane_masks(masks)
+    }
+
+    /// [`join`], or zero at the cost of one extraction when no byte is set.
+    #[inline]
+    fn join_if_any(lanes: [__m128i; 4]) -> u64 {
+        // SAFETY: SSE2 is part of x86-64.
+        let any = unsafe {
+            let [a, b, c, d] = lanes;
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)))
+        };
+        if any == 0 { 0 } else { join(lanes) }
     }
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128 {
     use std::arch::wasm32::{
-        u8x16_bitmask, u8x16_eq, u8x16_lt, u8x16_splat, v128, v128_load, v128_or,
+        u8x16_bitmask, u8x16_eq, u8x16_le, u8x16_splat, v128, v128_any_true, v128_load, v128_or,
     };
 
-    use super::{BLOCK, BlockMasks, LaneMasks, join_lanes};
-
-    #[inline]
-    pub(in super::super) fn classify(block: &[u8; BLOCK]) -> BlockMasks {
-        join_lanes(block, classify_lane)
-    }
+    use super::{BLOCK, BlockMasks};
 
     // The build enables `simd128` (this module exists only then), so the intrinsics inline
     // here, which a `#[target_feature]` function would prevent.
-    #[inline]
-    fn classify_lane(lane: &[u8; 16]) -> LaneMasks {
-        // SAFETY: the build enables `simd128`, and the load reads exactly the 16 bytes of
-        // `lane`, with no alignment needed.
-        unsafe {
-            let bytes = v128_load(lane.as_ptr().cast::<v128>());
-            let equal = |byte: u8| u8x16_eq(bytes, u8x16_splat(byte));
+    #[inline(always)]
+    pub(in super::super) fn classify(block: &[u8; BLOCK]) -> BlockMasks {
+        // SAFETY: the build enables `simd128`, and each load reads 16 bytes inside
+        // `block`, with no alignment needed.
+        let lanes: [v128; 4] = std::array::from_fn(|index| unsafe {
+            v128_load(block.as_ptr().add(16 * index).cast::<v128>())
+        });
+        let equal = |bytes: v128, byte: u8| u8x16_eq(bytes, u8x16_splat(byte));
 
-            let whitespace = v128_or(
-                v128_or(equal(b' '), equal(b'\t')),
-                v128_or(equal(b'\n'), equal(b'\r')),
-            );
+        let whitespace = lanes.map(|bytes| {
+            v128_or(
+                v128_or(equal(bytes, b' '), equal(bytes, b'\t')),
+                v128_or(equal(bytes, b'\n'), equal(bytes, b'\r')),
+            )
+        });
+        let operator = lanes.map(|bytes| {
             // Setting bit 5 turns `[` into `{` and `]` into `}`, and no other byte into
             // either.
             let folded = v128_or(bytes, u8x16_splat(0x20));
-            let operator = v128_or(
-                v128_or(
-                    u8x16_eq(folded, u8x16_splat(b'{')),
-                    u8x16_eq(folded, u8x16_splat(b'}')),
-                ),
-                v128_or(equal(b':'), equal(b',')),
-            );
-            LaneMasks {
-                quote: u8x16_bitmask(equal(b'"')),
-                backslash: u8x16_bitmask(equal(b'\\')),
-                control: u8x16_bitmask(u8x16_lt(bytes, u8x16_splat(0x20))),
-                whitespace: u8x16_bitmask(whitespace),
-                operator: u8x16_bitmask(operator),
-            }
+            v128_or(
+                v128_or(equal(folded, b'{'), equal(folded, b'}')),
+                v128_or(equal(bytes, b':'), equal(bytes, b',')),
+            )
+        });
+
+        BlockMasks {
+            quote: join(lanes.map(|bytes| equal(bytes, b'"'))),
+            backslash: join_if_any(lanes.map(|bytes| equal(bytes, b'\\'))),
+            control: join_if_any(lanes.map(|bytes| u8x16_le(bytes, u8x16_splat(0x1f)))),
+            whitespace: join(whitespace),
+            operator: join(operator),
         }
     }
+
+    /// Puts the top bits of the four lanes' bytes together, lane 0 in the low bits.
+    #[inline]
+    fn join(lanes: [v128; 4]) -> u64 {
+        super::join_lane_masks(lanes.map(|lane| u8x16_bitmask(lane)))
+    }
+
+    /// [`join`], or zero at the cost of one test when no byte is set.
+    #[inline]
+    fn join_if_any(lanes: [v128; 4]) -> u64 {
+        let [a, b, c, d] = lanes;
+        if v128_any_true(v128_or(v128_or(a, b), v128_or(c, d))) {
+            join(lanes)
+        } else {
+            0
+        }
+    }
+}
+
+/// Puts four 16-bit lane masks together into a block mask, lane 0 in the low bits.
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+))]
+#[inline]
+fn join_lane_masks(masks: [u16; 4]) -> u64 {
+    let [a, b, c, d] = masks.map(u64::from);
+    a | (b << 16) | (c << 32) | (d << 48)
 }
 
 /// The same classes without SIMD: eight bytes at a time in a `u64`.

@@ -72,7 +72,9 @@ pub(super) fn index_tokens(text: &[u8], buffer: &mut Vec<u32>) -> Option<TokenIn
     (carry.in_string == 0).then_some(index)
 }
 
-#[inline]
+// Inlined into the loop over blocks, so that the carried state stays in registers: as a
+// call per block, the component saved and reloaded it through memory.
+#[inline(always)]
 fn index_block(
     text: &[u8],
     block: &[u8; BLOCK],
