@@ -32,7 +32,7 @@ const HOST_NAME: &str = "rust";
 /// The reader's default maximum event size, which the `scan` command uses too.
 const MAX_EVENT_BYTES: u64 = 1 << 20;
 
-/// Per-call time limit. A whole stream is one `evaluate-batch` call here, so the limit is
+/// Per-call time limit. A whole stream is one batch call here, so the limit is
 /// more generous than `scan`'s, which sends at most 256 events per call.
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -182,8 +182,8 @@ fn run_plan(component: &Path, plan: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs one case: the rule info, one detector fed through `evaluate-batch`, and a second
-/// detector fed through one `evaluate` call per event.
+/// Runs one case: the rule info, one detector fed through `Session::evaluate_batch` (which
+/// calls `evaluate-packed`), and a second detector fed through one `evaluate` call per event.
 fn run_case(runtime: &Runtime, case: &Value) -> anyhow::Result<Value> {
     let config_path = case["config"].as_str().context("a case has no config")?;
     let events_path = case["events"].as_str().context("a case has no events")?;

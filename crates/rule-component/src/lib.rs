@@ -101,6 +101,20 @@ impl GuestDetector for DetectorResource {
             .collect()
     }
 
+    fn evaluate_packed(&self, events: String, ends: Vec<u32>) -> Vec<Result<Verdict, EventError>> {
+        let now = now();
+        let mut start = 0;
+        ends.into_iter()
+            .map(|end| {
+                // Slicing panics, and so traps, on the ends the WIT documentation rules out.
+                let end = end as usize;
+                let event = &events[start..end];
+                start = end;
+                self.evaluate_one(event, now)
+            })
+            .collect()
+    }
+
     fn explain(&self, event: String) -> Result<String, EventError> {
         let detector = self.detector.borrow();
         rule_core::explain::explain(detector.rule(), detector.config(), &event)

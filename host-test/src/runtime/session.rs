@@ -41,6 +41,30 @@ struct Live {
     detector: ResourceAny,
 }
 
+/// A batch of events in the form `evaluate-packed` takes: their texts one after another,
+/// and the byte offset where each ends. Copying the batch once on the host saves the
+/// component an allocation per event.
+struct PackedBatch {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl PackedBatch {
+    /// Packs `events`, or returns `None` when their texts together pass 4 GiB.
+    fn new(events: &[String]) -> Option<PackedBatch> {
+        let total = events.iter().map(String::len).sum();
+        u32::try_from(total).ok()?;
+        let mut text = String::with_capacity(total);
+        let mut ends = Vec::with_capacity(events.len());
+        for event in events {
+            text.push_str(event);
+            // The total fits in u32, so every end does.
+            ends.push(text.len() as u32);
+        }
+        Some(PackedBatch { text, ends })
+    }
+}
+
 impl<'r> Session<'r> {
     /// Creates the first detector. A rejected config is returned as the component's
     /// [`ConfigError`], a trap as [`Trapped`].
@@ -103,15 +127,25 @@ impl<'r> Session<'r> {
             .collect()
     }
 
-    /// Sends the batch in one call. Returns `None` after a trap, or when the component
-    /// returned the wrong number of results, which the host treats like a trap.
+    /// Sends the batch in one call, packed into one string unless its text is too long for
+    /// the 32-bit offsets of `evaluate-packed`. Returns `None` after a trap, or when the
+    /// component returned the wrong number of results, which the host treats like a trap.
     fn try_batch(&mut self, events: &[String]) -> Option<Vec<Outcome>> {
         let runtime = self.runtime;
+        let packed = PackedBatch::new(events);
         let live = self.live().ok()?;
         runtime.prepare_call(&mut live.store).ok()?;
 
         let detector = live.rule.detection_rule_rule().detector();
-        let results = detector.call_evaluate_batch(&mut live.store, live.detector, events);
+        let results = match &packed {
+            Some(packed) => detector.call_evaluate_packed(
+                &mut live.store,
+                live.detector,
+                &packed.text,
+                &packed.ends,
+            ),
+            None => detector.call_evaluate_batch(&mut live.store, live.detector, events),
+        };
         match results {
             Ok(results) if results.len() == events.len() => {
                 Some(results.into_iter().map(Outcome::from).collect())

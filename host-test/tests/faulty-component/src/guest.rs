@@ -74,6 +74,17 @@ impl GuestDetector for FaultyDetector {
         Ok(misbehave(&event))
     }
 
+    fn evaluate_packed(&self, events: String, ends: Vec<u32>) -> Vec<Result<Verdict, EventError>> {
+        let mut start = 0;
+        ends.into_iter()
+            .map(|end| {
+                let event = events[start..end as usize].to_owned();
+                start = end as usize;
+                self.evaluate(event)
+            })
+            .collect()
+    }
+
     fn evaluate_batch(&self, events: Vec<String>) -> Vec<Result<Verdict, EventError>> {
         events
             .into_iter()
