@@ -5,6 +5,7 @@ mod bad_input;
 mod cache;
 mod cli;
 mod golden;
+mod parity;
 mod sandbox;
 mod support;
 mod usage;
