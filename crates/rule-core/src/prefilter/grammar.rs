@@ -103,20 +103,37 @@ impl<'t, 's> Walker<'t, 's> {
     }
 
     /// Walks a value nested in a container at `depth`. Containers inside it are followed
-    /// with a stack of frames rather than by recursion, which costs less per token.
+    /// with a stack of frames rather than by recursion, which costs less per token. The
+    /// walk keeps its token position in a local, which the component holds in a register
+    /// rather than in the walker's memory.
     fn value(&mut self, mut depth: u32) -> Option<()> {
+        let bytes = self.bytes;
+        let tokens = self.tokens;
+        let mut next = self.next;
         let base = self.frames.len();
+        macro_rules! take {
+            () => {{
+                let at = *tokens.get(next)? as usize;
+                next += 1;
+                at
+            }};
+        }
+        macro_rules! peek {
+            () => {
+                bytes[*tokens.get(next)? as usize]
+            };
+        }
         'value: loop {
-            let at = self.take()?;
-            match self.bytes[at] {
+            let at = take!();
+            match bytes[at] {
                 b'{' | b'[' if depth >= self.max_depth => return None,
-                b'{' if self.peek()? == b'}' => self.next += 1,
-                b'[' if self.peek()? == b']' => self.next += 1,
+                b'{' if peek!() == b'}' => next += 1,
+                b'[' if peek!() == b']' => next += 1,
                 b'{' => {
                     let first_key = self.keys.len() as u32;
                     self.frames.push(first_key);
                     depth += 1;
-                    self.key(first_key as usize)?;
+                    next = self.key_at(next, first_key as usize)?;
                     continue 'value;
                 }
                 b'[' => {
@@ -132,11 +149,11 @@ impl<'t, 's> Walker<'t, 's> {
 
             // A value ended. Close the containers it ends, up to one that goes on.
             while let Some(&frame) = self.frames[base..].last() {
-                let at = self.take()?;
-                match (self.bytes[at], frame) {
+                let at = take!();
+                match (bytes[at], frame) {
                     (b',', ARRAY) => continue 'value,
                     (b',', first_key) => {
-                        self.key(first_key as usize)?;
+                        next = self.key_at(next, first_key as usize)?;
                         continue 'value;
                     }
                     (b']', ARRAY) => {}
@@ -148,8 +165,18 @@ impl<'t, 's> Walker<'t, 's> {
                 self.frames.pop();
                 depth -= 1;
             }
+            self.next = next;
             return Some(());
         }
+    }
+
+    /// Takes the key at token `next` and the colon after it, as [`Walker::key`] does, and
+    /// returns the token that follows.
+    #[inline]
+    fn key_at(&mut self, next: usize, first_key: usize) -> Option<usize> {
+        self.next = next;
+        self.key(first_key)?;
+        Some(self.next)
     }
 
     /// Walks a value and keeps it when it is a string.
