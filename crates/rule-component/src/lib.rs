@@ -104,7 +104,8 @@ impl GuestDetector for DetectorResource {
     fn evaluate_packed(&self, events: String, ends: Vec<u32>) -> Vec<Result<Verdict, EventError>> {
         let now = now();
         let mut start = 0;
-        ends.into_iter()
+        let verdicts = ends
+            .into_iter()
             .map(|end| {
                 // Slicing panics, and so traps, on the ends the WIT documentation rules out.
                 let end = end as usize;
@@ -112,7 +113,15 @@ impl GuestDetector for DetectorResource {
                 start = end;
                 self.evaluate_one(event, now)
             })
-            .collect()
+            .collect();
+        // Text after the last end belongs to no event, because the host packed the batch
+        // wrongly. The call traps rather than drop that text.
+        assert_eq!(
+            start,
+            events.len(),
+            "the last end is not the end of the packed text"
+        );
+        verdicts
     }
 
     fn explain(&self, event: String) -> Result<String, EventError> {

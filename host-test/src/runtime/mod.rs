@@ -28,7 +28,7 @@ pub use bindings::{DetectionRule, DetectionRulePre};
 pub use clock::WallClock;
 pub use engine::{EPOCH_TICK, EngineOptions, new_engine};
 pub use limits::MemoryLimitExceeded;
-pub use session::{Outcome, Session};
+pub use session::{BatchCall, Outcome, Session};
 pub use state::HostState;
 pub use trap::Trapped;
 

@@ -19,6 +19,17 @@ pub enum Outcome {
     Trapped(Trapped),
 }
 
+/// The component call that [`Session::evaluate_batch`] sends a batch with. Both calls give
+/// the same outcomes, and the packed one costs the component less.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BatchCall {
+    /// `evaluate-packed`: the events in one string, with the offsets where each ends.
+    #[default]
+    Packed,
+    /// `evaluate-batch`: one string per event.
+    List,
+}
+
 /// A detector created from a config, with the instance it lives in.
 ///
 /// When a call traps, the instance is dropped and the next call creates a fresh instance
@@ -32,6 +43,7 @@ pub struct Session<'r> {
     config: String,
     live: Option<Live>,
     restarts: u64,
+    batch_call: BatchCall,
 }
 
 /// An instance and the detector resource inside it.
@@ -82,6 +94,7 @@ impl<'r> Session<'r> {
             config,
             live: Some(live),
             restarts: 0,
+            batch_call: BatchCall::default(),
         }))
     }
 
@@ -89,6 +102,11 @@ impl<'r> Session<'r> {
     /// retry of its event that traps again are one trap, counted once.
     pub fn restarts(&self) -> u64 {
         self.restarts
+    }
+
+    /// Chooses the call that sends batches, [`BatchCall::Packed`] unless set.
+    pub fn set_batch_call(&mut self, call: BatchCall) {
+        self.batch_call = call;
     }
 
     /// Evaluates events in order, one outcome per event.
@@ -127,12 +145,16 @@ impl<'r> Session<'r> {
             .collect()
     }
 
-    /// Sends the batch in one call, packed into one string unless its text is too long for
-    /// the 32-bit offsets of `evaluate-packed`. Returns `None` after a trap, or when the
-    /// component returned the wrong number of results, which the host treats like a trap.
+    /// Sends the batch in one call: packed into one string when the session packs batches
+    /// and the text fits the 32-bit offsets of `evaluate-packed`, else as a list. Returns
+    /// `None` after a trap, or when the component returned the wrong number of results,
+    /// which the host treats like a trap.
     fn try_batch(&mut self, events: &[String]) -> Option<Vec<Outcome>> {
         let runtime = self.runtime;
-        let packed = PackedBatch::new(events);
+        let packed = match self.batch_call {
+            BatchCall::Packed => PackedBatch::new(events),
+            BatchCall::List => None,
+        };
         let live = self.live().ok()?;
         runtime.prepare_call(&mut live.store).ok()?;
 
@@ -164,6 +186,26 @@ impl<'r> Session<'r> {
                 tracing::debug!(%trapped, events = events.len(), "batch call trapped");
                 self.discard();
                 None
+            }
+        }
+    }
+
+    /// Sends events that the caller has packed to one `evaluate-packed` call, without the
+    /// retry of [`Session::evaluate_batch`]. `text` contains the events one after another,
+    /// and `ends` the byte offset where each ends. A trap, for example on an end that is not
+    /// a character boundary, discards the instance and is returned.
+    pub fn evaluate_packed(&mut self, text: &str, ends: &[u32]) -> Result<Vec<Outcome>, Trapped> {
+        let runtime = self.runtime;
+        let live = self.live()?;
+        runtime.prepare_call(&mut live.store)?;
+
+        let detector = live.rule.detection_rule_rule().detector();
+        match detector.call_evaluate_packed(&mut live.store, live.detector, text, ends) {
+            Ok(results) => Ok(results.into_iter().map(Outcome::from).collect()),
+            Err(error) => {
+                let trapped = Trapped::describe(&error, &mut live.store, &runtime.limits());
+                self.discard();
+                Err(trapped)
             }
         }
     }

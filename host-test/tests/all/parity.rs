@@ -1,10 +1,11 @@
 //! The component against the native core, event by event. The screen that settles most
-//! records classifies bytes with SSE2 natively and with WebAssembly SIMD in the component.
+//! records classifies bytes with SSE2 in the native x86-64 build and with WebAssembly SIMD
+//! in the component.
 //! These texts put escapes, control bytes and truncations at every offset around the
 //! 64-byte blocks it reads, and both builds must give the same verdict or error for each.
 
 use rule_core::{Config, Detector, Rule, Timestamp};
-use rule_host::runtime::{EventError, Limits, NoMatchReason, Outcome, Verdict};
+use rule_host::runtime::{BatchCall, EventError, Limits, NoMatchReason, Outcome, Verdict};
 
 use crate::support::rule_runtime;
 
@@ -114,6 +115,7 @@ fn describe_component(outcome: Outcome) -> String {
     }
 }
 
+/// Both batch calls, `evaluate-packed` and `evaluate-batch`, go through the comparison.
 #[test]
 fn component_matches_native_core() {
     let texts = texts();
@@ -127,19 +129,22 @@ fn component_matches_native_core() {
         .collect();
 
     let runtime = rule_runtime(Limits::default());
-    let mut session = runtime
-        .create_session(PINNED_CONFIG)
-        .expect("no trap")
-        .expect("config accepted");
-    let component: Vec<String> = texts
-        .chunks(256)
-        .flat_map(|batch| session.evaluate_batch(batch))
-        .map(describe_component)
-        .collect();
+    for call in [BatchCall::Packed, BatchCall::List] {
+        let mut session = runtime
+            .create_session(PINNED_CONFIG)
+            .expect("no trap")
+            .expect("config accepted");
+        session.set_batch_call(call);
+        let component: Vec<String> = texts
+            .chunks(256)
+            .flat_map(|batch| session.evaluate_batch(batch))
+            .map(describe_component)
+            .collect();
 
-    assert_eq!(component.len(), texts.len());
-    for ((text, native), component) in texts.iter().zip(&native).zip(&component) {
-        assert_eq!(component, native, "{text:?}");
+        assert_eq!(component.len(), texts.len(), "{call:?}");
+        for ((text, native), component) in texts.iter().zip(&native).zip(&component) {
+            assert_eq!(component, native, "{call:?}: {text:?}");
+        }
     }
     // The texts produce each of these results, so the comparison covers each.
     for kind in ["alert", "no match", "duplicate", "invalid JSON"] {
@@ -148,4 +153,31 @@ fn component_matches_native_core() {
             "no text gave {kind}"
         );
     }
+}
+
+/// The calls that `evaluate-packed` must trap on: ends that go backwards, pass the text,
+/// split a character, or stop before its end.
+#[test]
+fn packed_call_traps_on_bad_ends() {
+    let runtime = rule_runtime(Limits::default());
+    let mut session = runtime
+        .create_session(PINNED_CONFIG)
+        .expect("no trap")
+        .expect("config accepted");
+    let text = "{}é{}";
+    let cases: [&[u32]; 5] = [&[4, 2, 7], &[2, 8], &[3, 7], &[2, 4], &[]];
+    for ends in cases {
+        let result = session.evaluate_packed(text, ends);
+        assert!(result.is_err(), "{ends:?} gave {result:?}");
+    }
+    assert_eq!(session.restarts(), cases.len() as u64);
+
+    let outcomes = session
+        .evaluate_packed(text, &[2, 4, 6])
+        .expect("valid ends");
+    let results: Vec<String> = outcomes.into_iter().map(describe_component).collect();
+    assert_eq!(results.len(), 3);
+    assert!(results[0].starts_with("unsupported shape"), "{results:?}");
+    assert!(results[1].starts_with("invalid JSON"), "{results:?}");
+    assert_eq!(results[2], results[0]);
 }
