@@ -15,33 +15,39 @@ struct Target {
     at_least: f64,
 }
 
-const TARGETS: [Target; 5] = [
+const TARGETS: [Target; 6] = [
     Target {
-        what: "component via evaluate-batch vs native rule-core",
+        what: "component in batches (evaluate-packed) vs native rule-core",
         product: Contender::ComponentBatch,
         other: Contender::Native,
         at_least: 0.5,
     },
     Target {
-        what: "component via evaluate-batch vs VRL",
+        what: "component via evaluate-batch (a string per event) vs native rule-core",
+        product: Contender::ComponentList,
+        other: Contender::Native,
+        at_least: 0.5,
+    },
+    Target {
+        what: "component in batches vs VRL",
         product: Contender::ComponentBatch,
         other: Contender::Vrl,
         at_least: 10.0,
     },
     Target {
-        what: "component via evaluate-batch vs jq",
+        what: "component in batches vs jq",
         product: Contender::ComponentBatch,
         other: Contender::Jq,
         at_least: 30.0,
     },
     Target {
-        what: "component via evaluate-batch vs CPython",
+        what: "component in batches vs CPython",
         product: Contender::ComponentBatch,
         other: Contender::Python,
         at_least: 20.0,
     },
     Target {
-        what: "component via evaluate-batch vs the floor",
+        what: "component in batches vs the floor",
         product: Contender::ComponentBatch,
         other: Contender::Floor,
         at_least: 0.3,

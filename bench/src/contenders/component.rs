@@ -5,7 +5,9 @@ use std::path::Path;
 use anyhow::Context;
 use rule_host::cache::ComponentCache;
 use rule_host::component::ComponentSource;
-use rule_host::runtime::{EngineOptions, Limits, Outcome, Runtime, Verdict, WallClock, new_engine};
+use rule_host::runtime::{
+    BatchCall, EngineOptions, Limits, Outcome, Runtime, Verdict, WallClock, new_engine,
+};
 use rule_host::scan::DEFAULT_BATCH_EVENTS;
 
 use super::Tally;
@@ -16,8 +18,10 @@ use crate::lines;
 pub enum Calls {
     /// One `detector.evaluate` call per event.
     Each,
-    /// `detector.evaluate-batch` with as many events per call as `rule-host scan` sends.
-    Batch,
+    /// `detector.evaluate-packed` with as many events per call as `rule-host scan` sends.
+    Packed,
+    /// `detector.evaluate-batch`, one string per event, with as many events per call.
+    List,
 }
 
 pub fn run(input: &Path, calls: Calls, start: &mut dyn FnMut()) -> anyhow::Result<Tally> {
@@ -30,8 +34,11 @@ pub fn run(input: &Path, calls: Calls, start: &mut dyn FnMut()) -> anyhow::Resul
     let mut batch: Vec<String> = Vec::with_capacity(DEFAULT_BATCH_EVENTS);
     let batch_size = match calls {
         Calls::Each => 1,
-        Calls::Batch => DEFAULT_BATCH_EVENTS,
+        Calls::Packed | Calls::List => DEFAULT_BATCH_EVENTS,
     };
+    if calls == Calls::List {
+        session.set_batch_call(BatchCall::List);
+    }
 
     start();
     tally.events = lines::for_each_line(input, |line| {

@@ -34,8 +34,11 @@ pub enum Contender {
     Native,
     /// The component's `detector.evaluate`, one call per event.
     ComponentEach,
-    /// The component's `detector.evaluate-batch`, as `rule-host scan` calls it.
+    /// The component in batches of events, as `rule-host scan` sends them: through
+    /// `detector.evaluate-packed`.
     ComponentBatch,
+    /// The same batches through `detector.evaluate-batch`, one string per event.
+    ComponentList,
     /// The rule in VRL, run with the `vrl` crate.
     Vrl,
     /// The rule as a jq filter.
@@ -45,11 +48,12 @@ pub enum Contender {
 }
 
 impl Contender {
-    pub const ALL: [Contender; 7] = [
+    pub const ALL: [Contender; 8] = [
         Contender::Floor,
         Contender::Native,
         Contender::ComponentEach,
         Contender::ComponentBatch,
+        Contender::ComponentList,
         Contender::Vrl,
         Contender::Jq,
         Contender::Python,
@@ -62,6 +66,7 @@ impl Contender {
             Contender::Native => "native",
             Contender::ComponentEach => "component-each",
             Contender::ComponentBatch => "component-batch",
+            Contender::ComponentList => "component-list",
             Contender::Vrl => "vrl",
             Contender::Jq => "jq",
             Contender::Python => "python",
@@ -80,7 +85,8 @@ impl Contender {
             Contender::Floor => floor::run(input, start),
             Contender::Native => native::run(input, start),
             Contender::ComponentEach => component::run(input, component::Calls::Each, start),
-            Contender::ComponentBatch => component::run(input, component::Calls::Batch, start),
+            Contender::ComponentBatch => component::run(input, component::Calls::Packed, start),
+            Contender::ComponentList => component::run(input, component::Calls::List, start),
             Contender::Vrl => vrl::run(input, start),
             Contender::Jq | Contender::Python => {
                 anyhow::bail!("{self} runs as an external program")
