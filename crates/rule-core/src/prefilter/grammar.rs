@@ -104,8 +104,8 @@ impl<'t, 's> Walker<'t, 's> {
 
     /// Walks a value nested in a container at `depth`. Containers inside it are followed
     /// with a stack of frames rather than by recursion, which costs less per token. The
-    /// walk keeps its token position in a local, which the component holds in a register
-    /// rather than in the walker's memory.
+    /// walk keeps its token position in a local, which the component can keep in a
+    /// register rather than in the walker's memory.
     fn value(&mut self, mut depth: u32) -> Option<()> {
         let bytes = self.bytes;
         let tokens = self.tokens;
