@@ -347,7 +347,7 @@ const fn const_str_eq(left: &str, right: &str) -> bool {
 struct Scratch {
     tokens: Vec<u32>,
     keys: Vec<KeyRef>,
-    frames: Vec<u32>,
+    frames: Vec<u64>,
 }
 
 /// Tokens kept between events; a larger buffer left by one huge event is shrunk back.

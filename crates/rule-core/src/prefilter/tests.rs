@@ -80,6 +80,25 @@ fn reads_the_values_it_needs() {
 }
 
 #[test]
+fn finds_repeats_among_many_keys() {
+    // More keys than the 32 bits that rule most keys new, so that bits are shared.
+    let keys: Vec<String> = (0..40).map(|n| format!(r#""key{n}":{n}"#)).collect();
+    let record = |members: &[String]| {
+        format!(
+            r#"{{"eventSource":"s3","requestParameters":{{{}}}}}"#,
+            members.join(",")
+        )
+    };
+    assert!(fields(&record(&keys)).is_some());
+
+    for repeated in [0, 17, 39] {
+        let mut members = keys.clone();
+        members.push(keys[repeated].clone());
+        assert!(fields(&record(&members)).is_none(), "key{repeated}");
+    }
+}
+
+#[test]
 fn bounds_depth() {
     let nested = |depth: usize| {
         format!(
