@@ -4,6 +4,7 @@ use wasmtime::Store;
 use wasmtime::component::ResourceAny;
 
 use super::bindings::DetectionRule;
+use super::bindings::exports::detection::rule::rule::GuestDetector;
 use super::state::HostState;
 use super::trap::Trapped;
 use super::{ConfigError, EventError, Runtime, Stats, Verdict};
@@ -150,24 +151,16 @@ impl<'r> Session<'r> {
     /// `None` after a trap, or when the component returned the wrong number of results,
     /// which the host treats like a trap.
     fn try_batch(&mut self, events: &[String]) -> Option<Vec<Outcome>> {
-        let runtime = self.runtime;
         let packed = match self.batch_call {
             BatchCall::Packed => PackedBatch::new(events),
             BatchCall::List => None,
         };
-        let live = self.live().ok()?;
-        runtime.prepare_call(&mut live.store).ok()?;
-
-        let detector = live.rule.detection_rule_rule().detector();
-        let results = match &packed {
-            Some(packed) => detector.call_evaluate_packed(
-                &mut live.store,
-                live.detector,
-                &packed.text,
-                &packed.ends,
-            ),
-            None => detector.call_evaluate_batch(&mut live.store, live.detector, events),
-        };
+        let results = self.call_detector(|detector, store, resource| match &packed {
+            Some(packed) => {
+                detector.call_evaluate_packed(store, resource, &packed.text, &packed.ends)
+            }
+            None => detector.call_evaluate_batch(store, resource, events),
+        });
         match results {
             Ok(results) if results.len() == events.len() => {
                 Some(results.into_iter().map(Outcome::from).collect())
@@ -181,10 +174,8 @@ impl<'r> Session<'r> {
                 self.discard();
                 None
             }
-            Err(error) => {
-                let trapped = Trapped::describe(&error, &mut live.store, &runtime.limits());
-                tracing::debug!(%trapped, events = events.len(), "batch call trapped");
-                self.discard();
+            Err(trapped) => {
+                tracing::debug!(%trapped, events = events.len(), "batch call failed");
                 None
             }
         }
@@ -195,19 +186,10 @@ impl<'r> Session<'r> {
     /// and `ends` the byte offset where each ends. A trap, for example on an end that is not
     /// a character boundary, discards the instance and is returned.
     pub fn evaluate_packed(&mut self, text: &str, ends: &[u32]) -> Result<Vec<Outcome>, Trapped> {
-        let runtime = self.runtime;
-        let live = self.live()?;
-        runtime.prepare_call(&mut live.store)?;
-
-        let detector = live.rule.detection_rule_rule().detector();
-        match detector.call_evaluate_packed(&mut live.store, live.detector, text, ends) {
-            Ok(results) => Ok(results.into_iter().map(Outcome::from).collect()),
-            Err(error) => {
-                let trapped = Trapped::describe(&error, &mut live.store, &runtime.limits());
-                self.discard();
-                Err(trapped)
-            }
-        }
+        let results = self.call_detector(|detector, store, resource| {
+            detector.call_evaluate_packed(store, resource, text, ends)
+        })?;
+        Ok(results.into_iter().map(Outcome::from).collect())
     }
 
     /// Evaluates one event with one `evaluate` call.
@@ -217,56 +199,44 @@ impl<'r> Session<'r> {
 
     /// Reads the detector's counters. After a restart they count only from the restart on.
     pub fn stats(&mut self) -> Result<Stats, Trapped> {
-        let runtime = self.runtime;
-        let live = self.live()?;
-        runtime.prepare_call(&mut live.store)?;
-
-        let detector = live.rule.detection_rule_rule().detector();
-        match detector.call_stats(&mut live.store, live.detector) {
-            Ok(stats) => Ok(stats),
-            Err(error) => {
-                let trapped = Trapped::describe(&error, &mut live.store, &runtime.limits());
-                self.discard();
-                Err(trapped)
-            }
-        }
+        self.call_detector(|detector, store, resource| detector.call_stats(store, resource))
     }
 
     /// Explains one event with the detector's `explain` method, which leaves its state as
     /// it was. A trap discards the instance, as in [`Session::evaluate`].
     pub fn explain(&mut self, event: &str) -> Result<Result<String, EventError>, Trapped> {
+        self.call_detector(|detector, store, resource| {
+            detector.call_explain(store, resource, event)
+        })
+    }
+
+    fn evaluate_one(&mut self, event: &str) -> Outcome {
+        let result = self.call_detector(|detector, store, resource| {
+            detector.call_evaluate(store, resource, event)
+        });
+        match result {
+            Ok(result) => Outcome::from(result),
+            Err(trapped) => Outcome::Trapped(trapped),
+        }
+    }
+
+    /// Makes one call to the detector with a fresh time and fuel budget, restarting the
+    /// instance first if a trap discarded it. A trap in the call discards the instance.
+    fn call_detector<T>(
+        &mut self,
+        call: impl FnOnce(&GuestDetector<'_>, &mut Store<HostState>, ResourceAny) -> wasmtime::Result<T>,
+    ) -> Result<T, Trapped> {
         let runtime = self.runtime;
         let live = self.live()?;
         runtime.prepare_call(&mut live.store)?;
 
         let detector = live.rule.detection_rule_rule().detector();
-        match detector.call_explain(&mut live.store, live.detector, event) {
+        match call(&detector, &mut live.store, live.detector) {
             Ok(result) => Ok(result),
             Err(error) => {
                 let trapped = Trapped::describe(&error, &mut live.store, &runtime.limits());
                 self.discard();
                 Err(trapped)
-            }
-        }
-    }
-
-    fn evaluate_one(&mut self, event: &str) -> Outcome {
-        let runtime = self.runtime;
-        let live = match self.live() {
-            Ok(live) => live,
-            Err(trapped) => return Outcome::Trapped(trapped),
-        };
-        if let Err(trapped) = runtime.prepare_call(&mut live.store) {
-            return Outcome::Trapped(trapped);
-        }
-
-        let detector = live.rule.detection_rule_rule().detector();
-        match detector.call_evaluate(&mut live.store, live.detector, event) {
-            Ok(result) => Outcome::from(result),
-            Err(error) => {
-                let trapped = Trapped::describe(&error, &mut live.store, &runtime.limits());
-                self.discard();
-                Outcome::Trapped(trapped)
             }
         }
     }
