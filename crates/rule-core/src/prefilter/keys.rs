@@ -67,8 +67,8 @@ impl KeyWords {
             ^ self.len as u64
     }
 
-    /// Tells whether equal words prove two keys equal, which holds for keys of up to 16
-    /// bytes: the words contain every byte of them.
+    /// Tells whether equal words prove two keys equal, which is true for keys of up to 16
+    /// bytes because the words contain every byte of them.
     #[inline]
     pub(super) fn cover_key(self) -> bool {
         self.len <= 16
@@ -91,7 +91,8 @@ const RECORD_KEY_WORDS: [KeyWords; RECORD_KEYS.len()] = {
 };
 
 /// Returns the index in [`RECORD_KEYS`] of the key `text[start..end]`, whose words are
-/// `words`, or `None` when it is not a record key. The search starts at `first`.
+/// `words`, or `None` when it is not a record key. The entry at `first` is tried before
+/// the others.
 #[inline]
 pub(super) fn record_key_index(
     text: &[u8],

@@ -181,10 +181,11 @@ fn screen_fields<'t>(text: &'t str, options: &EvalOptions) -> Option<RecordField
 
 /// Tells whether `rule` runs the query this crate ships, the only query the screen handles.
 /// It compares the query's text, so a detector calls it once rather than per event.
+/// [`screen`] still calls it per event, with a word-wise comparison.
 pub(crate) fn handles(rule: &Rule) -> bool {
     static BUNDLED: OnceLock<String> = OnceLock::new();
     let bundled = BUNDLED.get_or_init(|| Rule::bundled().query.source().to_owned());
-    rule.query.source() == bundled
+    same_bytes(rule.query.source().as_bytes(), bundled.as_bytes())
 }
 
 /// Computes the `@timestamp` that the ECS mapping writes for an `eventTime`. Returns
