@@ -118,6 +118,12 @@ pub struct ScanArgs {
     #[arg(long, value_name = "LEVELS", value_parser = values::depth)]
     pub max_depth: Option<u32>,
 
+    /// Read the input on the thread that runs the component, so the scan uses one core.
+    /// Default: off; a second thread reads, decompresses and splits the input while the
+    /// component evaluates the events before it.
+    #[arg(long, conflicts_with = "explain")]
+    pub single_thread: bool,
+
     #[command(flatten)]
     pub component: ComponentArgs,
 

@@ -14,7 +14,7 @@ use crate::input::Step;
 use crate::output::AlertWriter;
 use crate::progress::Progress;
 use crate::runtime::{ConfigError, Limits};
-use crate::scan::{self, Counts, ScanOutput, read_input_steps};
+use crate::scan::{self, Counts, ScanOutput, read_ahead, read_input_steps};
 
 /// Runs the scan. Usage problems (an unreadable or rejected config, a component that
 /// cannot run) are errors before any input is read.
@@ -49,6 +49,13 @@ pub fn scan(args: &ScanArgs, quiet: bool) -> anyhow::Result<Status> {
 
     let progress = Progress::for_scan(quiet);
     let steps = read_input_steps(&args.paths, config.max_event_bytes);
+    let steps: Box<dyn Iterator<Item = Step>> = if args.single_thread {
+        Box::new(steps)
+    } else {
+        let steps = read_ahead(steps)
+            .context("cannot start the thread that reads the input; try --single-thread")?;
+        Box::new(steps)
+    };
     let steps = steps.inspect(|step| {
         if let Step::Item(item) = step {
             progress.item(item);

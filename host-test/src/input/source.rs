@@ -129,7 +129,7 @@ where
 }
 
 /// Expands one command-line path into its sources.
-fn expand(path: PathBuf) -> Box<dyn Iterator<Item = Source>> {
+fn expand(path: PathBuf) -> Box<dyn Iterator<Item = Source> + Send> {
     if path.as_os_str() == STDIN_NAME {
         return Box::new(std::iter::once(Source::stdin()));
     }

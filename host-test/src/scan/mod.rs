@@ -4,6 +4,7 @@
 mod counts;
 mod messages;
 mod read;
+mod read_ahead;
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -14,6 +15,7 @@ use crate::runtime::{NoMatchReason, Outcome, Session, Verdict};
 pub use counts::Counts;
 pub use messages::event_error;
 pub use read::{read_input_steps, read_inputs};
+pub use read_ahead::{ReadAhead, read_ahead};
 
 /// Most items (events, skips and errors) held in one batch, and so the most events sent to
 /// the component in one call.

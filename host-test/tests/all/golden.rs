@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rule_host::input::Step;
 use rule_host::runtime::Limits;
-use rule_host::scan::{self, Counts, ScanOutput, read_inputs};
+use rule_host::scan::{self, Counts, ScanOutput, read_ahead, read_input_steps};
 use serde_json::Value;
 
 use crate::support::rule_runtime;
@@ -33,13 +34,28 @@ struct Scanned {
     diagnostics: String,
 }
 
+/// Where the scan reads its input: on the scan's own thread, or ahead on a second one.
+#[derive(Debug, Clone, Copy)]
+enum Reading {
+    InLine,
+    Ahead,
+}
+
 fn scan_stream(stream: &Path) -> Scanned {
+    scan_paths(&[stream.to_path_buf()], Reading::InLine)
+}
+
+fn scan_paths(paths: &[PathBuf], reading: Reading) -> Scanned {
     let runtime = rule_runtime(Limits::default());
     let mut session = runtime
         .create_session(PINNED_CONFIG)
         .expect("no trap")
         .expect("config accepted");
-    let items = read_inputs(&[stream.to_path_buf()], 1 << 20);
+    let steps = read_input_steps(paths, 1 << 20);
+    let steps: Box<dyn Iterator<Item = Step>> = match reading {
+        Reading::InLine => Box::new(steps),
+        Reading::Ahead => Box::new(read_ahead(steps).expect("reader thread started")),
+    };
 
     let (mut alerts, mut diagnostics) = (Vec::new(), Vec::new());
     let output = ScanOutput {
@@ -47,12 +63,25 @@ fn scan_stream(stream: &Path) -> Scanned {
         diagnostics: &mut diagnostics,
         warnings: true,
     };
-    let counts = scan::run(&mut session, items, output).expect("output written");
+    let counts = scan::run_steps(&mut session, steps, output).expect("output written");
     Scanned {
         counts,
         alerts: String::from_utf8(alerts).expect("UTF-8 alerts"),
         diagnostics: String::from_utf8(diagnostics).expect("UTF-8 diagnostics"),
     }
+}
+
+#[test]
+fn reading_ahead_changes_no_report() {
+    let streams = [fixtures().join("streams")];
+    let in_line = scan_paths(&streams, Reading::InLine);
+    let ahead = scan_paths(&streams, Reading::Ahead);
+
+    assert!(in_line.counts.alerts > 0, "{:?}", in_line.counts);
+    assert!(in_line.counts.errors > 0, "{:?}", in_line.counts);
+    assert_eq!(ahead.counts, in_line.counts);
+    assert_eq!(ahead.diagnostics, in_line.diagnostics);
+    assert_eq!(ahead.alerts, in_line.alerts);
 }
 
 #[test]
