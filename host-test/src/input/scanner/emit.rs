@@ -90,7 +90,7 @@ pub(super) fn error_item(origin: Origin, kind: InputErrorKind, message: String) 
 
 /// Turns the bytes of one event into an event, or an error when they are not UTF-8 text
 /// without NUL bytes.
-fn event_item(origin: Origin, bytes: &[u8]) -> InputItem {
+pub(super) fn event_item(origin: Origin, bytes: &[u8]) -> InputItem {
     let start = origin.byte_offset.unwrap_or(0);
     if let Some(position) = memchr(0, bytes) {
         let message = format!(

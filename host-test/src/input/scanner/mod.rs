@@ -9,6 +9,7 @@
 mod emit;
 mod keys;
 mod limit;
+mod line;
 mod recovery;
 mod unexpected;
 
@@ -249,6 +250,7 @@ impl Scanner {
                 b' ' | b'\t' | b'\r' => i += 1,
                 b'\n' => return self.line_break(chunk, i, out),
                 b'"' => return self.start_string(chunk, i, out),
+                b'{' if self.top == Top::Between => return self.open_line(chunk, i, out),
                 b'{' | b'[' => return self.open(chunk, i, out),
                 b'}' | b']' => return self.close(chunk, i, out),
                 b',' => return self.comma(chunk, i, out),

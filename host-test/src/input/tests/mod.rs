@@ -2,6 +2,7 @@
 
 mod containers;
 mod endless;
+mod fast_path;
 mod gzip;
 #[cfg(unix)]
 mod idle;
