@@ -1,11 +1,12 @@
-//! The fast path for the common line: one JSON object and nothing else, whole in the chunk.
+//! The fast path for the common event: a line that is one JSON object and nothing else, or
+//! an object element of a container on one line, whole in the chunk.
 //!
 //! The scanner proper keeps its state in fields between chunks, handles container documents
-//! and reports every kind of damage, one token per call. For a line that is one plain object,
-//! all it does is check the grammar and find where the object ends. [`plain_object_line`]
-//! does that in one pass over local state, and gives up on anything else, leaving the line
-//! to the scanner proper. It accepts a line only where the scanner proper would read it as
-//! exactly one event, so both give the same items. The tests check this by reading every
+//! and reports every kind of damage, one token per call. For such an object, all it does is
+//! check the grammar and find where the object ends. [`object_end`] does that in one pass
+//! over local state, and gives up on anything else, leaving the object to the scanner
+//! proper. The fast path takes an object only where the scanner proper would read it as
+//! exactly one event (or one skipped element), so both give the same items. The tests check this by reading every
 //! case whole and byte by byte, which never takes the fast path.
 
 use std::collections::VecDeque;
@@ -67,6 +68,14 @@ impl Scanner {
         self.line += 1;
         line.line_end
     }
+
+    /// Returns the index just past a plain element object whose `{` is at index `start`: an
+    /// object on one line, whole in the chunk and within the size limit. `None` for any
+    /// other element.
+    pub(super) fn plain_element_end(&self, chunk: &[u8], start: usize) -> Option<usize> {
+        let end = object_end(chunk, start, None)?;
+        (end - start <= self.options.max_event_bytes).then_some(end)
+    }
 }
 
 /// Checks the line whose `{` is at index `start` of `chunk`: it must contain one object no
@@ -79,7 +88,7 @@ fn plain_object_line(
     limit: usize,
     containers: Containers,
 ) -> Option<PlainLine> {
-    let object_end = object_end(chunk, start, containers)?;
+    let object_end = object_end(chunk, start, Some(containers))?;
     if object_end - start > limit {
         return None;
     }
@@ -95,8 +104,9 @@ fn plain_object_line(
 
 /// Follows the grammar from the `{` at `start` to the brace that closes it, and returns the
 /// index just past that brace. `None` on a grammar error, a line break, a NUL byte outside a
-/// string, too deep a nesting, a top-level key the reader looks for, or the chunk's end.
-fn object_end(chunk: &[u8], start: usize, containers: Containers) -> Option<usize> {
+/// string, too deep a nesting, or the chunk's end. With `top_keys`, the object is a
+/// top-level value, and a key of it that the reader looks for is `None` too.
+fn object_end(chunk: &[u8], start: usize, top_keys: Option<Containers>) -> Option<usize> {
     // Bit d of `objects` is set when the value open at depth d + 1 is an object.
     let mut objects: u128 = 1;
     let mut depth: u32 = 1;
@@ -114,8 +124,11 @@ fn object_end(chunk: &[u8], start: usize, containers: Containers) -> Option<usiz
                 let quote = string_end(chunk, i + 1)?;
                 expect = match expect {
                     Expect::KeyOrClose | Expect::Key => {
-                        let key = &chunk[i + 1..quote];
-                        if depth == 1 && document::classify_key(key, containers) != Key::Other {
+                        if depth == 1
+                            && let Some(containers) = top_keys
+                            && document::classify_key(&chunk[i + 1..quote], containers)
+                                != Key::Other
+                        {
                             return None;
                         }
                         Expect::Colon

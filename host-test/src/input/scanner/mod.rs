@@ -427,6 +427,13 @@ impl Scanner {
                 }
                 if depth == 2 && self.document.container.is_some() {
                     self.begin_element(i, bracket);
+                    // Elements that are not read are dropped or skipped by `end_element`.
+                    if bracket == b'{'
+                        && let Some(end) = self.plain_element_end(chunk, i)
+                    {
+                        self.end_element(chunk, end, out);
+                        return end;
+                    }
                 }
             }
             Some(&mut frame) => return self.fail_expected(chunk, i, frame, out),

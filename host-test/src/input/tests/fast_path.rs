@@ -69,6 +69,21 @@ impl Edits {
     }
 }
 
+/// Returns a one-line container document whose elements are up to three of `lines`.
+fn container_line(lines: &[&[u8]], edits: &mut Edits) -> Vec<u8> {
+    let key = ["Records", "Events", "logEvents"][edits.below(3)];
+    let mut text = format!("{{\"{key}\":[").into_bytes();
+    for index in 0..=edits.below(3) {
+        if index > 0 {
+            text.push(b',');
+        }
+        let line = lines[edits.below(lines.len())];
+        text.extend_from_slice(line.strip_suffix(b"\n").unwrap_or(line));
+    }
+    text.extend_from_slice(b"]}\n");
+    text
+}
+
 fn fixture_streams() -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/streams");
     let mut paths: Vec<_> = fs::read_dir(&dir)
@@ -115,15 +130,18 @@ fn damaged_lines_read_alike() {
     ];
     let mut edits = Edits(0x9E37_79B9_7F4A_7C15);
     for round in 0..10_000 {
-        let line = lines[edits.below(lines.len())];
+        // Every other round damages a container document of up to three lines.
+        let mut damaged = match round % 2 {
+            0 => lines[edits.below(lines.len())].to_vec(),
+            _ => container_line(&lines, &mut edits),
+        };
         // A plain line before and after shows whether the damage spills over.
         let mut text = b"{\"before\":1}\n".to_vec();
-        let mut damaged = line.to_vec();
         for _ in 0..=edits.below(3) {
             edits.apply(&mut damaged);
         }
         text.extend_from_slice(&damaged);
         text.extend_from_slice(b"{\"after\":2}\n");
-        read_with(&text, &options[round % options.len()]);
+        read_with(&text, &options[round / 2 % options.len()]);
     }
 }
