@@ -8,3 +8,4 @@ pub mod lines;
 pub mod measure;
 pub mod report;
 pub mod suite;
+pub mod threads;

@@ -65,6 +65,7 @@ pub fn render(results: &Results) -> String {
     render_input(&mut out, results);
     render_table(&mut out, results);
     render_targets(&mut out, results);
+    render_threads(&mut out, results);
     out
 }
 
@@ -162,6 +163,40 @@ fn render_targets(out: &mut String, results: &Results) {
             host.one_line_method,
             host.one_line_seconds * 1e3,
             verdict(host.one_line_seconds < ONE_LINE_LIMIT)
+        );
+    }
+}
+
+/// Renders `rule-host scan` with its reader thread and without, over the same records.
+fn render_threads(out: &mut String, results: &Results) {
+    let Some(host) = results
+        .host
+        .as_ref()
+        .filter(|host| !host.thread_runs.is_empty())
+    else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "\n| rule-host scan input | threads | events/s | µs/event | peak RSS (MiB) | × one thread |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+    for run in &host.thread_runs {
+        let one_thread = host
+            .thread_runs
+            .iter()
+            .find(|other| other.input == run.input && other.threads == 1)
+            .map(|other| other.events as f64 / other.seconds);
+        let events_per_s = run.events as f64 / run.seconds;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {:.2} | {:.1} | {} |",
+            run.input,
+            run.threads,
+            thousands(events_per_s),
+            1e6 / events_per_s,
+            run.peak_rss_kib as f64 / 1024.0,
+            ratio(events_per_s, one_thread),
         );
     }
 }

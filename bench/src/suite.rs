@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::contenders::{Contender, Tally, external};
 use crate::generate::{Generator, SizePercentiles, Summary};
 use crate::measure::{self, median};
+use crate::threads::{self, ScanRun};
 
 /// Settings of one suite run.
 #[derive(Debug, Clone)]
@@ -67,6 +68,9 @@ pub struct HostFacts {
     /// Median wall time of `rule-host scan` on a one-line file, cache warm.
     pub one_line_seconds: f64,
     pub one_line_method: String,
+    /// Scans of the same records with two threads and with one, plain and gzip.
+    #[serde(default)]
+    pub thread_runs: Vec<ScanRun>,
 }
 
 /// Everything the report prints.
@@ -271,6 +275,18 @@ fn measure_host(
     fs::write(&one_line, format!("{first}\n"))?;
     let (one_line_seconds, one_line_method) = time_one_line(rule_host, &one_line, workdir)?;
 
+    let log_files = workdir.join(format!("cloudtrail-{scan_events}-log-files.json.gz"));
+    eprintln!("writing {}", log_files.display());
+    threads::write_log_files(scan_path, &log_files)?;
+    let mut thread_runs = Vec::new();
+    for (input, path) in [
+        ("NDJSON", scan_path),
+        ("gzip log files", log_files.as_path()),
+    ] {
+        let runs = threads::measure_modes(rule_host, input, path, scan_events, expected)?;
+        thread_runs.extend(runs);
+    }
+
     Ok(HostFacts {
         scan_events,
         scan_alerts,
@@ -279,6 +295,7 @@ fn measure_host(
         scan_peak_rss_kib: scan.peak_rss_kib,
         one_line_seconds,
         one_line_method,
+        thread_runs,
     })
 }
 
