@@ -13,14 +13,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::measure;
 
-/// Records per `{"Records": [...]}` document in the gzip input: a CloudTrail log file holds
-/// the records of a few minutes of one account and region, often a few hundred.
+/// Records per `{"Records": [...]}` document in the gzip input. A CloudTrail log file
+/// contains a few minutes of one account and region; 200 records is an estimate, not a
+/// measured typical size.
 const RECORDS_PER_LOG_FILE: usize = 200;
 
 /// One timed `rule-host scan`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScanRun {
-    /// What the scan read: `NDJSON` or `gzip log files`.
+    /// The input's name in the table: `NDJSON` or `gzip log files`.
     pub input: String,
     /// Threads reading and evaluating: 2 by default, 1 with `--single-thread`.
     pub threads: u32,
