@@ -213,7 +213,8 @@ pub struct SandboxArgs {
     pub timeout: Duration,
 
     /// Fuel (roughly, WebAssembly instructions) one call may use; a deterministic limit
-    /// for tests. Default: no fuel limit.
+    /// for tests. Under it each event goes to the component in a call of its own, so the
+    /// limit applies to each event alone. Default: no fuel limit.
     #[arg(long, value_name = "N", value_parser = values::fuel)]
     pub fuel: Option<u64>,
 }

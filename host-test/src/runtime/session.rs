@@ -7,7 +7,7 @@ use super::bindings::DetectionRule;
 use super::bindings::exports::detection::rule::rule::GuestDetector;
 use super::state::HostState;
 use super::trap::Trapped;
-use super::{ConfigError, EventError, Runtime, Stats, Verdict};
+use super::{ConfigError, EventError, Limits, Runtime, Stats, Verdict};
 
 /// The result of one event sent to the component.
 #[derive(Debug, Clone)]
@@ -20,15 +20,30 @@ pub enum Outcome {
     Trapped(Trapped),
 }
 
-/// The component call that [`Session::evaluate_batch`] sends a batch with. Both calls give
-/// the same outcomes, and the packed one costs the component less.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The component calls that [`Session::evaluate_batch`] sends a batch with. All give the
+/// same outcomes as long as no call traps, and the packed one costs the component least.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BatchCall {
     /// `evaluate-packed`: the events in one string, with the offsets where each ends.
-    #[default]
     Packed,
     /// `evaluate-batch`: one string per event.
     List,
+    /// `evaluate` once per event, so that a per-call limit applies to each event alone and
+    /// whether an event traps does not depend on the batch it came in.
+    EachEvent,
+}
+
+impl BatchCall {
+    /// Returns the call for a runtime with `limits`. A fuel budget is per call, and fuel is
+    /// meant to be deterministic: batches, which end where slow input pauses, would decide
+    /// which events run out of it, and each trap restarts the detector's state.
+    fn for_limits(limits: &Limits) -> Self {
+        if limits.fuel.is_some() {
+            BatchCall::EachEvent
+        } else {
+            BatchCall::Packed
+        }
+    }
 }
 
 /// A detector created from a config, with the instance it lives in.
@@ -95,7 +110,7 @@ impl<'r> Session<'r> {
             config,
             live: Some(live),
             restarts: 0,
-            batch_call: BatchCall::default(),
+            batch_call: BatchCall::for_limits(&runtime.limits()),
         }))
     }
 
@@ -105,7 +120,8 @@ impl<'r> Session<'r> {
         self.restarts
     }
 
-    /// Chooses the call that sends batches, [`BatchCall::Packed`] unless set.
+    /// Chooses the call that sends batches. Unless set, it is [`BatchCall::EachEvent`] under
+    /// a fuel limit, whose results must not depend on batching, else [`BatchCall::Packed`].
     pub fn set_batch_call(&mut self, call: BatchCall) {
         self.batch_call = call;
     }
@@ -117,7 +133,7 @@ impl<'r> Session<'r> {
     /// batch's events one at a time. Each event that traps again is reported as trapped,
     /// and the others get their verdicts from the fresh detector.
     pub fn evaluate_batch(&mut self, events: &[String]) -> Vec<Outcome> {
-        if events.len() < 2 {
+        if events.len() < 2 || self.batch_call == BatchCall::EachEvent {
             return self.evaluate_each(events);
         }
 
@@ -153,7 +169,7 @@ impl<'r> Session<'r> {
     fn try_batch(&mut self, events: &[String]) -> Option<Vec<Outcome>> {
         let packed = match self.batch_call {
             BatchCall::Packed => PackedBatch::new(events),
-            BatchCall::List => None,
+            BatchCall::List | BatchCall::EachEvent => None,
         };
         let results = self.call_detector(|detector, store, resource| match &packed {
             Some(packed) => {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rule_host::input::{InputItem, Origin, Payload};
-use rule_host::runtime::{ConfigError, Limits, Outcome, Runtime, Session, Verdict};
+use rule_host::runtime::{BatchCall, ConfigError, Limits, Outcome, Runtime, Session, Verdict};
 use rule_host::scan::{self, Counts, ScanOutput};
 
 use crate::support::faulty_runtime;
@@ -100,17 +100,39 @@ fn restarts_count_each_trap_once() {
     }
 }
 
-#[test]
-fn batch_trap_alone_is_one_restart() {
-    // The faulty component scans each event's text, so a long event costs fuel in proportion
-    // to its length. With a budget between the cost of one event and that of two, the batch
-    // call runs out of fuel, but each event sent alone does not trap.
+/// Returns a long event, and limits with fuel for one call of it but not for two. The
+/// faulty component scans each event's text, so an event costs fuel in proportion to its
+/// length.
+fn fuel_for_one_long_event() -> (String, Limits) {
     let event = format!("quiet {}", "x".repeat(100_000));
     let one_event_fuel = least_fuel_for(&event);
     let limits = Limits {
         fuel: Some(one_event_fuel * 3 / 2),
         ..Limits::default()
     };
+    (event, limits)
+}
+
+#[test]
+fn batch_trap_alone_is_one_restart() {
+    // Sent in one call, the batch runs out of fuel, but each event sent alone does not trap.
+    let (event, limits) = fuel_for_one_long_event();
+    let runtime = faulty_runtime(limits);
+    let mut session = session(&runtime);
+    session.set_batch_call(BatchCall::Packed);
+
+    let outcomes = session.evaluate_batch(&[event.clone(), event]);
+    for outcome in &outcomes {
+        assert!(!matches!(outcome, Outcome::Trapped(_)), "{outcome:?}");
+    }
+    assert_eq!(session.restarts(), 1);
+}
+
+#[test]
+fn fuel_limit_applies_per_event() {
+    // Under a fuel limit a session sends each event in its own call, so the batch that
+    // would run out of fuel in one call passes without a restart.
+    let (event, limits) = fuel_for_one_long_event();
     let runtime = faulty_runtime(limits);
     let mut session = session(&runtime);
 
@@ -118,7 +140,7 @@ fn batch_trap_alone_is_one_restart() {
     for outcome in &outcomes {
         assert!(!matches!(outcome, Outcome::Trapped(_)), "{outcome:?}");
     }
-    assert_eq!(session.restarts(), 1);
+    assert_eq!(session.restarts(), 0);
 }
 
 /// Finds, by bisection, the least fuel with which one call evaluates `event` without a trap.
