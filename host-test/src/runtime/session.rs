@@ -34,9 +34,9 @@ pub enum BatchCall {
 }
 
 impl BatchCall {
-    /// Returns the call for a runtime with `limits`. A fuel budget is per call, and fuel is
-    /// meant to be deterministic: batches, which end where slow input pauses, would decide
-    /// which events run out of it, and each trap restarts the detector's state.
+    /// Returns the call for a runtime with `limits`. Fuel is a per-call budget meant to be
+    /// deterministic. In batches, which end where slow input pauses, the batch boundaries
+    /// would decide which events run out of fuel, and each trap restarts the detector.
     fn for_limits(limits: &Limits) -> Self {
         if limits.fuel.is_some() {
             BatchCall::EachEvent
@@ -120,8 +120,8 @@ impl<'r> Session<'r> {
         self.restarts
     }
 
-    /// Chooses the call that sends batches. Unless set, it is [`BatchCall::EachEvent`] under
-    /// a fuel limit, whose results must not depend on batching, else [`BatchCall::Packed`].
+    /// Chooses the call that sends batches. The default is [`BatchCall::EachEvent`] under a
+    /// fuel limit, so that results do not depend on batching, else [`BatchCall::Packed`].
     pub fn set_batch_call(&mut self, call: BatchCall) {
         self.batch_call = call;
     }
