@@ -284,6 +284,7 @@ fn scan_help_states_defaults() {
         "--timeout",
         "default: 1s",
         "--fuel",
+        "--single-thread",
         "--no-cache",
         "--cache-dir",
         "--stats",
