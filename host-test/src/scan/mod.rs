@@ -25,6 +25,12 @@ pub const DEFAULT_BATCH_EVENTS: usize = 256;
 /// inside the per-call time limit.
 pub const DEFAULT_BATCH_BYTES: usize = 1 << 20;
 
+/// Returns whether a batch of `items` items with `event_bytes` bytes of event text is full.
+/// The scan's batches and the reader thread's parcels both end there.
+fn batch_is_full(items: usize, event_bytes: usize) -> bool {
+    items >= DEFAULT_BATCH_EVENTS || event_bytes >= DEFAULT_BATCH_BYTES
+}
+
 /// Writing the alerts failed, for example because stdout is a closed pipe.
 #[derive(Debug)]
 pub struct OutputError(pub io::Error);
@@ -118,9 +124,7 @@ impl Scan<'_, '_, '_> {
             payload => self.pending.push(Pending::Done(item.origin, payload)),
         }
 
-        let full =
-            self.pending.len() >= DEFAULT_BATCH_EVENTS || self.event_bytes >= DEFAULT_BATCH_BYTES;
-        if full || is_error {
+        if batch_is_full(self.pending.len(), self.event_bytes) || is_error {
             self.flush()
         } else {
             Ok(())

@@ -11,7 +11,7 @@ use std::mem;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::{self, JoinHandle};
 
-use super::{DEFAULT_BATCH_BYTES, DEFAULT_BATCH_EVENTS};
+use super::{DEFAULT_BATCH_EVENTS, batch_is_full};
 use crate::input::{Payload, Step};
 
 /// Parcels waiting in the channel. Two keep the reader busy while the scan evaluates one
@@ -67,8 +67,7 @@ fn send_parcels(steps: impl Iterator<Item = Step>, sender: &SyncSender<Vec<Step>
         };
         parcel.push(step);
 
-        let full = parcel.len() >= DEFAULT_BATCH_EVENTS || event_bytes >= DEFAULT_BATCH_BYTES;
-        if full || urgent {
+        if batch_is_full(parcel.len(), event_bytes) || urgent {
             let sent = mem::replace(&mut parcel, Vec::with_capacity(DEFAULT_BATCH_EVENTS));
             event_bytes = 0;
             if sender.send(sent).is_err() {
@@ -119,6 +118,7 @@ mod tests {
 
     use super::*;
     use crate::input::{InputError, InputErrorKind, InputItem, Origin};
+    use crate::scan::DEFAULT_BATCH_BYTES;
 
     fn event(line: u64, bytes: usize) -> Step {
         Step::Item(InputItem {
@@ -157,7 +157,7 @@ mod tests {
         let (more, waiting) = mpsc::channel::<Step>();
         more.send(event(1, 10)).unwrap();
         more.send(Step::Idle).unwrap();
-        // The reader then waits for more input, as on a quiet pipe; the steps before the
+        // The reader then waits for more input, as on a quiet pipe. The steps before the
         // idle step must arrive all the same. They are taken on a thread of their own, so
         // that a reader that keeps them back fails the test instead of hanging it.
         let (taken, first_two) = mpsc::channel();
