@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::measure;
 
 /// Records per `{"Records": [...]}` document in the gzip input. A CloudTrail log file
-/// contains a few minutes of one account and region; 200 records is an estimate, not a
+/// contains a few minutes of one account and region. 200 records is an estimate, not a
 /// measured typical size.
 const RECORDS_PER_LOG_FILE: usize = 200;
 

@@ -119,7 +119,7 @@ pub struct ScanArgs {
     pub max_depth: Option<u32>,
 
     /// Read the input on the thread that runs the component, so the scan uses one core.
-    /// Default: off; a second thread reads, decompresses and splits the input while the
+    /// Default: off, so a second thread reads, decompresses and splits the input while the
     /// component evaluates the events before it.
     #[arg(long, conflicts_with = "explain")]
     pub single_thread: bool,

@@ -53,7 +53,7 @@ pub fn scan(args: &ScanArgs, quiet: bool) -> anyhow::Result<Status> {
         Box::new(steps)
     } else {
         let steps = read_ahead(steps)
-            .context("cannot start the thread that reads the input; try --single-thread")?;
+            .context("failed to start the input reader thread; run again with --single-thread")?;
         Box::new(steps)
     };
     let steps = steps.inspect(|step| {

@@ -28,8 +28,8 @@ pub enum BatchCall {
     Packed,
     /// `evaluate-batch`: one string per event.
     List,
-    /// `evaluate` once per event, so that a per-call limit applies to each event alone and
-    /// whether an event traps does not depend on the batch it came in.
+    /// `evaluate` once per event. A per-call limit then applies to each event alone, and
+    /// whether an event traps does not depend on its batch.
     EachEvent,
 }
 

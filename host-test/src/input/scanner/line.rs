@@ -228,14 +228,14 @@ fn string_end(chunk: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Returns a word with the high bit set in the bytes of `word` that end a stretch of string
-/// content: a quote, a backslash or a line break. Only the lowest set bit is exact, as a
-/// match can set the bit of the byte after it, and that is the only bit the caller reads.
+/// content: a quote, a backslash or a line break. Only the lowest set bit is reliable (see
+/// [`bytes_equal`]), and that is the only bit the caller reads.
 fn string_stops(word: u64) -> u64 {
     bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_equal(word, b'\n')
 }
 
-/// Sets the high bit of each byte of `word` that equals `byte`, below the first such byte
-/// exactly (the usual test for a zero byte, applied to `word` XOR `byte` in every lane).
+/// Sets the high bit of each byte of `word` that equals `byte`, by the usual test for a zero
+/// byte applied to `word` XOR `byte`. A borrow may also set bits above the lowest match.
 fn bytes_equal(word: u64, byte: u8) -> u64 {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;

@@ -1,4 +1,5 @@
-//! The fast path for plain object lines against the scanner proper.
+//! The fast path for plain object lines and one-line container elements, against the
+//! scanner proper.
 //!
 //! `read_with` reads each input in one chunk, where whole lines take the fast path, and one
 //! byte at a time, where no line does, and fails when the two readings differ. These tests
