@@ -290,6 +290,26 @@ fn tricky_variants() -> Vec<(&'static str, String)> {
         ("raw tab in a string", swap("aws-cli/2.15.40", "aws-cli\t2")),
         ("exponent", swap("\"readOnly\":true", "\"readOnly\":1e999")),
         (
+            "literal before whitespace",
+            swap("\"readOnly\":true", "\"readOnly\":true \t\r\n"),
+        ),
+        (
+            "split literal",
+            swap("\"readOnly\":true", "\"readOnly\":tr ue"),
+        ),
+        (
+            "literal with a tail",
+            swap("\"readOnly\":true", "\"readOnly\":trueish"),
+        ),
+        (
+            "short literal",
+            swap("\"readOnly\":true", "\"readOnly\":nul"),
+        ),
+        (
+            "number before whitespace",
+            swap("\"readOnly\":true", "\"readOnly\":-0.5\n"),
+        ),
+        (
             "huge integer",
             swap(
                 "\"readOnly\":true",

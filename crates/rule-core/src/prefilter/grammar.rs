@@ -80,7 +80,7 @@ impl<'t, 's> Walker<'t, 's> {
         let mut next_index = 0;
         loop {
             let (start, end) = self.string_span()?;
-            if self.any_backslash && self.bytes[start..end].contains(&b'\\') {
+            if self.any_backslash && has_backslash(&self.bytes[start..end]) {
                 return None;
             }
             let words = KeyWords::of(self.bytes, start, end);
@@ -145,7 +145,10 @@ impl<'t, 's> Walker<'t, 's> {
                 // Nothing inside a string, nor its closing quote, is a token.
                 b'"' => {}
                 b'}' | b']' | b':' | b',' => return None,
-                _ => self.literal_or_number(at)?,
+                _ => {
+                    let end = tokens.get(next).map_or(bytes.len(), |&end| end as usize);
+                    self.literal_or_number(at, end)?;
+                }
             }
 
             // A value ended. Close the containers it ends, up to one that goes on.
@@ -191,38 +194,33 @@ impl<'t, 's> Walker<'t, 's> {
     }
 
     /// Takes a key without escapes and the colon after it, and checks that its object,
-    /// whose keys are `self.keys[first_key..]`, has not had the key before.
-    #[inline]
+    /// whose keys are `self.keys[first_key..]`, has not had the key before. Always inlined:
+    /// in the component a call per key cost more than the walk's larger body.
+    #[inline(always)]
     fn key(&mut self, first_key: usize) -> Option<()> {
         let (start, end) = self.string_span()?;
-        let key = &self.bytes[start..end];
-        if self.any_backslash && key.contains(&b'\\') {
+        if self.any_backslash && has_backslash(&self.bytes[start..end]) {
             return None;
         }
         let hash = KeyWords::of(self.bytes, start, end).hash();
-        let seen = &self.keys[first_key..];
-        if seen.len() >= MAX_KEYS {
+        // Offsets fit in u32: the first pass refuses longer texts.
+        let key = KeyRef {
+            hash,
+            start: start as u32,
+            end: end as u32,
+        };
+        if self.keys.len() - first_key >= MAX_KEYS {
             return None;
         }
         // One of 32 bits per hash, kept in the object's frame: a key whose bit is clear is
         // new without a comparison, which spares most keys the search through the others.
         let bit = 1u64 << (32 + (hash >> 59));
         let frame = self.frames.last_mut()?;
-        if *frame & bit != 0
-            && seen.iter().any(|other| {
-                other.hash == hash
-                    && same_bytes(&self.bytes[other.start as usize..other.end as usize], key)
-            })
-        {
+        if *frame & bit != 0 && repeats(self.bytes, &self.keys[first_key..], key) {
             return None;
         }
         *frame |= bit;
-        // Offsets fit in u32: the first pass refuses longer texts.
-        self.keys.push(KeyRef {
-            hash,
-            start: start as u32,
-            end: end as u32,
-        });
+        self.keys.push(key);
         self.expect(b':')
     }
 
@@ -232,7 +230,7 @@ impl<'t, 's> Walker<'t, 's> {
         let (start, end) = self.string_span()?;
         // Both ends sit next to an ASCII quote, so they are character boundaries.
         let text = &self.text[start..end];
-        Some((text, self.any_backslash && text.as_bytes().contains(&b'\\')))
+        Some((text, self.any_backslash && has_backslash(text.as_bytes())))
     }
 
     /// Takes a string's opening quote and returns the range between its quotes.
@@ -255,27 +253,26 @@ impl<'t, 's> Walker<'t, 's> {
             .tokens
             .get(self.next)
             .map_or(self.bytes.len(), |&at| at as usize);
-        let mut close = end - 1;
-        while matches!(self.bytes[close], b' ' | b'\t' | b'\n' | b'\r') {
-            close -= 1;
+        // Nearly always the quote sits right before the token.
+        if self.bytes[end - 1] == b'"' {
+            end - 1
+        } else {
+            last_non_whitespace(self.bytes, end)
         }
-        close
     }
 
-    /// Checks the run of bytes at `at`, which must be exactly a literal or a number.
-    fn literal_or_number(&self, at: usize) -> Option<()> {
-        let run = &self.bytes[at..];
-        let length = run
-            .iter()
-            .position(|byte| {
-                matches!(
-                    byte,
-                    b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'}' | b'[' | b']' | b':' | b',' | b'"'
-                )
-            })
-            .unwrap_or(run.len());
-        let run = &run[..length];
-        (matches!(run, b"true" | b"false" | b"null") || is_plain_number(run)).then_some(())
+    /// Checks the run of bytes from `at` up to the next token, `end` (the text's length
+    /// after the last token), which must be exactly a literal or a number.
+    fn literal_or_number(&self, at: usize, end: usize) -> Option<()> {
+        // Only whitespace can lie between a run and the next token: whitespace ends a run,
+        // and a byte after it would start another.
+        let end = if is_whitespace(self.bytes[end - 1]) {
+            last_non_whitespace(self.bytes, end) + 1
+        } else {
+            end
+        };
+        let run = &self.bytes[at..end];
+        (is_literal(run) || is_plain_number(run)).then_some(())
     }
 
     /// After a member: takes `,` and returns `true` when another member follows, or takes
@@ -310,6 +307,54 @@ impl<'t, 's> Walker<'t, 's> {
     }
 }
 
+/// Tells whether `seen`, keys of one object in `text`, holds `key` already.
+///
+/// The rare paths of the walk are functions of their own, kept out of line: inlined into
+/// the walk, their values would compete for registers with the walk's own, and the
+/// component's compiler then keeps the walk's state in memory.
+#[inline(never)]
+fn repeats(text: &[u8], seen: &[KeyRef], key: KeyRef) -> bool {
+    let bytes = &text[key.start as usize..key.end as usize];
+    seen.iter().any(|other| {
+        other.hash == key.hash && same_bytes(&text[other.start as usize..other.end as usize], bytes)
+    })
+}
+
+/// Tells whether a string's text contains a backslash.
+#[inline(never)]
+fn has_backslash(text: &[u8]) -> bool {
+    text.contains(&b'\\')
+}
+
+/// Returns the offset of the last byte before `end` that is not whitespace.
+#[cold]
+#[inline(never)]
+fn last_non_whitespace(text: &[u8], end: usize) -> usize {
+    let mut close = end - 1;
+    while is_whitespace(text[close]) {
+        close -= 1;
+    }
+    close
+}
+
+/// Tells whether `byte` is one of JSON's four whitespace bytes.
+#[inline]
+fn is_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Tells whether `run` is `true`, `false` or `null`. Words are compared rather than
+/// slices, which the component would compare with its byte-loop `memcmp`.
+#[inline]
+fn is_literal(run: &[u8]) -> bool {
+    let head = |run: &[u8]| u32::from_le_bytes([run[0], run[1], run[2], run[3]]);
+    match run.len() {
+        4 => head(run) == u32::from_le_bytes(*b"true") || head(run) == u32::from_le_bytes(*b"null"),
+        5 => head(run) == u32::from_le_bytes(*b"fals") && run[4] == b'e',
+        _ => false,
+    }
+}
+
 /// Tells whether `run` is `-? (0 | [1-9][0-9]*) (. [0-9]+)?` and at most
 /// [`MAX_NUMBER_LEN`] bytes, so that no accepted number can overflow `f64`. Exponents are
 /// left to the parser.
@@ -329,7 +374,19 @@ fn is_plain_number(run: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_plain_number;
+    use super::{is_literal, is_plain_number};
+
+    #[test]
+    fn literals() {
+        for run in ["true", "false", "null"] {
+            assert!(is_literal(run.as_bytes()), "{run}");
+        }
+        for run in [
+            "", "t", "tru", "truee", "True", "nul", "nulL", "fals", "falsE", "false ",
+        ] {
+            assert!(!is_literal(run.as_bytes()), "{run}");
+        }
+    }
 
     #[test]
     fn plain_numbers() {

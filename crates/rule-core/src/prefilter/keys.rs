@@ -91,8 +91,8 @@ const RECORD_KEY_WORDS: [KeyWords; RECORD_KEYS.len()] = {
 };
 
 /// Returns the index in [`RECORD_KEYS`] of the key `text[start..end]`, whose words are
-/// `words`, or `None` when it is not a record key. The entry at `first` is tried before
-/// the others.
+/// `words`, or `None` when it is not a record key. The search starts at the entry `first`
+/// and wraps around.
 #[inline]
 pub(super) fn record_key_index(
     text: &[u8],
@@ -101,17 +101,22 @@ pub(super) fn record_key_index(
     words: KeyWords,
     first: usize,
 ) -> Option<usize> {
-    let count = RECORD_KEYS.len();
-    // Records list their keys in the order of RECORD_KEYS, so the first candidate is
-    // nearly always the one.
-    let candidate = first % count;
-    let index = if RECORD_KEY_WORDS[candidate].same(words) {
-        candidate
-    } else {
-        RECORD_KEY_WORDS
-            .iter()
-            .position(|entry| entry.same(words))?
-    };
+    let count = RECORD_KEY_WORDS.len();
+    // Records list their keys in the order of RECORD_KEYS and leave out the optional
+    // ones, so the key sought is nearly always `first` or a few entries after it. A search
+    // from the start would compare about a hundred entries per record.
+    let mut index = if first < count { first } else { 0 };
+    let mut tried = 0;
+    while !RECORD_KEY_WORDS[index].same(words) {
+        tried += 1;
+        if tried == count {
+            return None;
+        }
+        index += 1;
+        if index == count {
+            index = 0;
+        }
+    }
     (words.cover_key() || same_bytes(RECORD_KEYS[index].as_bytes(), &text[start..end]))
         .then_some(index)
 }
@@ -156,7 +161,10 @@ fn le_word(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(bytes.try_into().expect("a word is eight bytes"))
 }
 
-/// Packs up to eight bytes little-endian, as [`le_word`] would with zeros after them.
+/// Packs up to eight bytes little-endian, as [`le_word`] would with zeros after them. Only
+/// a key that ends within eight bytes of the text's end needs it, so it stays out of line.
+#[cold]
+#[inline(never)]
 fn packed_word(bytes: &[u8]) -> u64 {
     bytes
         .iter()
@@ -255,6 +263,30 @@ mod tests {
             for first in [0, expected, expected + 1, RECORD_KEYS.len()] {
                 let found = record_key_index(text, 0, text.len(), words, first);
                 assert_eq!(found, Some(expected), "{key} from {first}");
+            }
+        }
+    }
+
+    #[test]
+    fn other_keys_are_not_found_from_any_start() {
+        for key in ["", "eventname", "eventSourceX", "Records", "userIdentity "] {
+            let text = key.as_bytes();
+            let words = KeyWords::of(text, 0, text.len());
+            for first in 0..=RECORD_KEYS.len() {
+                let found = record_key_index(text, 0, text.len(), words, first);
+                assert_eq!(found, None, "{key:?} from {first}");
+            }
+        }
+    }
+
+    #[test]
+    fn record_keys_have_distinct_words() {
+        // The search takes the first entry whose words match, so two entries with the
+        // same words would hide the second.
+        for (left, left_key) in RECORD_KEYS.iter().enumerate() {
+            for (right, right_key) in RECORD_KEYS.iter().enumerate() {
+                let same = KeyWords::of_static(left_key).same(KeyWords::of_static(right_key));
+                assert_eq!(same, left == right, "{left_key} and {right_key}");
             }
         }
     }
