@@ -39,6 +39,10 @@ pub(super) struct TokenIndex {
 
 /// Writes the offset of every token of `text` to the front of `buffer`, in order, growing
 /// it as needed. Returns `None` when the text is certainly not valid JSON, or contains an escape the screen leaves to the parser.
+///
+/// Never inlined: alone in its function, the loop over blocks has the component's
+/// registers to itself, where inlined into the screen it spilled its constants and state.
+#[inline(never)]
 pub(super) fn index_tokens(text: &[u8], buffer: &mut Vec<u32>) -> Option<TokenIndex> {
     u32::try_from(text.len()).ok()?;
     // No byte starts two tokens, so a slot per byte is enough. Writing into slots that
@@ -89,7 +93,11 @@ fn index_block(
     let escaped = if masks.backslash == 0 && !carry.escapes_first {
         0
     } else {
-        escaped_bytes(text, masks.backslash, offset, &mut carry.escapes_first)?
+        let escaped = escaped_bytes(text, masks.backslash, offset, carry.escapes_first)?;
+        // A last byte that is a backslash and not escaped itself escapes the next block's
+        // first byte.
+        carry.escapes_first = (masks.backslash & !escaped) >> 63 != 0;
+        escaped
     };
 
     let quotes = masks.quote & !escaped;
@@ -136,24 +144,19 @@ fn write_offsets(mut starts: u64, offset: usize, buffer: &mut [u32], index: &mut
 }
 
 /// Returns the bytes of the block that a backslash escapes, and checks each escape. A
-/// backslash escapes the next byte unless it is escaped itself; `escapes_first` carries a
-/// block's last backslash over to the next block.
-fn escaped_bytes(
-    text: &[u8],
-    backslashes: u64,
-    offset: usize,
-    escapes_first: &mut bool,
-) -> Option<u64> {
-    let mut escaped = u64::from(*escapes_first);
-    *escapes_first = false;
+/// backslash escapes the next byte unless it is escaped itself; `escapes_first` says that
+/// the previous block's last backslash escapes this block's first byte.
+///
+/// The carried state is passed by value: a reference to it would make the component keep
+/// the carry in memory for every block, where this call is rare.
+fn escaped_bytes(text: &[u8], backslashes: u64, offset: usize, escapes_first: bool) -> Option<u64> {
+    let mut escaped = u64::from(escapes_first);
     let mut escapers = backslashes & !escaped;
     while escapers != 0 {
         let bit = escapers.trailing_zeros();
         escapers &= escapers - 1;
         check_escape(text, offset + bit as usize)?;
-        if bit == 63 {
-            *escapes_first = true;
-        } else {
+        if bit < 63 {
             let next = 1u64 << (bit + 1);
             escaped |= next;
             escapers &= !next;
