@@ -206,7 +206,7 @@ impl<'t, 's> Walker<'t, 's> {
             return None;
         }
         let hash = KeyWords::of(self.bytes, start, end).hash();
-        // Offsets fit in u32: the first pass refuses longer texts.
+        // Offsets fit in u32: the first pass rejects longer texts.
         let key = KeyRef {
             hash,
             start: start as u32,
@@ -310,7 +310,7 @@ impl<'t, 's> Walker<'t, 's> {
     }
 }
 
-/// Tells whether `seen`, keys of one object in `text`, holds `key` already.
+/// Tells whether `seen`, keys of one object in `text`, contains `key` already.
 ///
 /// The rare paths of the walk are functions of their own, kept out of line: inlined into
 /// the walk, their values would compete for registers with the walk's own, and the

@@ -144,8 +144,8 @@ fn write_offsets(mut starts: u64, offset: usize, buffer: &mut [u32], index: &mut
 }
 
 /// Returns the bytes of the block that a backslash escapes, and checks each escape. A
-/// backslash escapes the next byte unless it is escaped itself; `escapes_first` says that
-/// the previous block's last backslash escapes this block's first byte.
+/// backslash escapes the next byte unless it is escaped itself. `escapes_first` is set
+/// when the previous block's last backslash escapes this block's first byte.
 ///
 /// The carried state is passed by value: a reference to it would make the component keep
 /// the carry in memory for every block, where this call is rare.
