@@ -94,8 +94,8 @@ impl<'t, 's> Walker<'t, 's> {
             self.expect(b':')?;
             match fields.slot(index) {
                 Some(slot) => *slot = Some(self.scalar(1)?),
-                // Most values are strings, which need no more than their token: nothing
-                // inside a string is one. Taking it here saves a call.
+                // Most values are strings, and a string is a single token, so taking it
+                // here saves a call to `value`.
                 None if self.peek()? == b'"' => self.next += 1,
                 None => self.value(1)?,
             }
@@ -256,12 +256,7 @@ impl<'t, 's> Walker<'t, 's> {
             .tokens
             .get(self.next)
             .map_or(self.bytes.len(), |&at| at as usize);
-        // Nearly always the quote sits right before the token.
-        if self.bytes[end - 1] == b'"' {
-            end - 1
-        } else {
-            last_non_whitespace(self.bytes, end)
-        }
+        trim_whitespace_end(self.bytes, end) - 1
     }
 
     /// Checks the run of bytes from `at` up to the next token, `end` (the text's length
@@ -269,12 +264,7 @@ impl<'t, 's> Walker<'t, 's> {
     fn literal_or_number(&self, at: usize, end: usize) -> Option<()> {
         // Only whitespace can lie between a run and the next token: whitespace ends a run,
         // and a byte after it would start another.
-        let end = if is_whitespace(self.bytes[end - 1]) {
-            last_non_whitespace(self.bytes, end) + 1
-        } else {
-            end
-        };
-        let run = &self.bytes[at..end];
+        let run = &self.bytes[at..trim_whitespace_end(self.bytes, end)];
         (is_literal(run) || is_plain_number(run)).then_some(())
     }
 
@@ -312,9 +302,8 @@ impl<'t, 's> Walker<'t, 's> {
 
 /// Tells whether `seen`, keys of one object in `text`, contains `key` already.
 ///
-/// The rare paths of the walk are functions of their own, kept out of line: inlined into
-/// the walk, their values would compete for registers with the walk's own, and the
-/// component's compiler then keeps the walk's state in memory.
+/// This and the walk's other rare paths stay out of line. Inlined, their values compete
+/// with the walk's for registers, and the component then keeps the walk's state in memory.
 #[inline(never)]
 fn repeats(text: &[u8], seen: &[KeyRef], key: KeyRef) -> bool {
     let bytes = &text[key.start as usize..key.end as usize];
@@ -327,6 +316,18 @@ fn repeats(text: &[u8], seen: &[KeyRef], key: KeyRef) -> bool {
 #[inline(never)]
 fn has_backslash(text: &[u8]) -> bool {
     text.contains(&b'\\')
+}
+
+/// Returns `end` moved back over the whitespace before it. The text has a byte other than
+/// whitespace before `end`. Records rarely have whitespace between tokens, so the loop
+/// stays out of line.
+#[inline]
+fn trim_whitespace_end(text: &[u8], end: usize) -> usize {
+    if is_whitespace(text[end - 1]) {
+        last_non_whitespace(text, end) + 1
+    } else {
+        end
+    }
 }
 
 /// Returns the offset of the last byte before `end` that is not whitespace.
@@ -380,7 +381,7 @@ mod tests {
     use super::{is_literal, is_plain_number};
 
     #[test]
-    fn literals() {
+    fn only_exact_literals_match() {
         for run in ["true", "false", "null"] {
             assert!(is_literal(run.as_bytes()), "{run}");
         }

@@ -40,8 +40,8 @@ pub(super) struct TokenIndex {
 /// Writes the offset of every token of `text` to the front of `buffer`, in order, growing
 /// it as needed. Returns `None` when the text is certainly not valid JSON, or contains an escape the screen leaves to the parser.
 ///
-/// Never inlined: alone in its function, the loop over blocks has the component's
-/// registers to itself, where inlined into the screen it spilled its constants and state.
+/// Kept out of line, so that the loop over blocks has the component's registers to
+/// itself. Inlined into the screen, it spilled its constants and carried state.
 #[inline(never)]
 pub(super) fn index_tokens(text: &[u8], buffer: &mut Vec<u32>) -> Option<TokenIndex> {
     u32::try_from(text.len()).ok()?;

@@ -268,7 +268,7 @@ mod tests {
     }
 
     #[test]
-    fn other_keys_are_not_found_from_any_start() {
+    fn unknown_keys_never_found() {
         for key in ["", "eventname", "eventSourceX", "Records", "userIdentity "] {
             let text = key.as_bytes();
             let words = KeyWords::of(text, 0, text.len());
