@@ -1,8 +1,8 @@
 //! The component against the native core, event by event. The screen that settles most
 //! records classifies bytes with SSE2 in the native x86-64 build and with WebAssembly SIMD
-//! in the component.
-//! These texts put escapes, control bytes and truncations at every offset around the
-//! 64-byte blocks it reads, and both builds must give the same verdict or error for each.
+//! in the component. These texts put escapes, control bytes, bytes between tokens and
+//! truncations at every offset around the 64-byte blocks it reads, and both builds must give
+//! the same verdict or error for each.
 
 use rule_core::{Config, Detector, Rule, Timestamp};
 use rule_host::runtime::{BatchCall, EventError, Limits, NoMatchReason, Outcome, Verdict};
@@ -37,6 +37,14 @@ const INSERTS: [&str; 12] = [
     " ",
 ];
 
+/// Texts put right after the varied string's closing quote, outside any string. They are
+/// the four whitespace bytes, other control bytes (invalid there, and 0x0c and 0x1a turn
+/// into `,` and `:` when bit 5 is set), structural bytes out of place, and other bytes.
+const OUTSIDE_INSERTS: [&str; 16] = [
+    " ", "\t", "\n", "\r", "\u{c}", "\u{1a}", "\u{0}", "\u{1f}", ":", ",", "[", "]", "{", "}", "x",
+    "\u{7f}",
+];
+
 /// Builds every varied text. Each insert comes after 0 to 80 bytes of padding, so that it
 /// falls on every offset around a block edge, and so does a backslash that escapes the
 /// closing quote. Every prefix of each record is a text too.
@@ -47,6 +55,9 @@ fn texts() -> Vec<String> {
             let padding = "a".repeat(padding);
             for insert in INSERTS {
                 texts.push(record.replace("AGENT", &format!("{padding}{insert}b")));
+            }
+            for insert in OUTSIDE_INSERTS {
+                texts.push(record.replace("\"AGENT\"", &format!("\"{padding}\"{insert}")));
             }
             texts.push(record.replace("AGENT", &format!("{padding}\\")));
         }
