@@ -7,233 +7,75 @@
 //! and a top level that is one object of CloudTrail record keys.
 
 use super::keys::{KeyWords, record_key_index, same_bytes};
-use super::{MAX_KEYS, MAX_NUMBER_LEN, RecordFields, Scalar};
+use super::{MAX_DEPTH, MAX_KEYS, MAX_NUMBER_LEN, RecordFields, Scalar};
 
 /// A key of an object being walked: its hash, and where its text is.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(super) struct KeyRef {
     hash: u64,
     start: u32,
     end: u32,
 }
 
-/// Walks the tokens of one text.
-pub(super) struct Walker<'t, 's> {
-    text: &'t str,
+/// Key slots the nested walk needs at most: an object has at most [`MAX_KEYS`] keys that
+/// the walk compares, and at most [`MAX_DEPTH`] objects are open at once.
+pub(super) const KEY_SLOTS: usize = MAX_KEYS * MAX_DEPTH as usize;
+
+/// Frame slots the nested walk needs at most: one per open container.
+pub(super) const FRAME_SLOTS: usize = MAX_DEPTH as usize;
+
+/// The frame of an array. An object's frame is described at [`Nested::frames`].
+const ARRAY: u32 = u32::MAX;
+
+/// A position in the tokens of a text, and the reads the walk makes there.
+#[derive(Clone, Copy)]
+struct Cursor<'t, 's> {
     bytes: &'t [u8],
     tokens: &'s [u32],
     next: usize,
-    max_depth: u32,
-    /// The text contains a backslash somewhere, so a string may contain an escape.
-    any_backslash: bool,
-    /// Keys of the objects being walked, innermost last.
-    keys: &'s mut Vec<KeyRef>,
-    /// The containers being walked, innermost last. The low 32 bits are [`ARRAY`] for an
-    /// array, else the index in `keys` of an object's first key. The high 32 bits of an
-    /// object's frame have a bit set for each key hash seen in it (see [`Walker::key`]).
-    frames: &'s mut Vec<u64>,
 }
 
-/// The frame of an array.
-const ARRAY: u32 = u32::MAX;
-
-impl<'t, 's> Walker<'t, 's> {
-    /// Walks `text`, whose tokens start at the offsets in `tokens` and which contains a backslash when `any_backslash` is set.
-    pub(super) fn new(
-        text: &'t str,
-        tokens: &'s [u32],
-        any_backslash: bool,
-        max_depth: u32,
-        keys: &'s mut Vec<KeyRef>,
-        frames: &'s mut Vec<u64>,
-    ) -> Walker<'t, 's> {
-        keys.clear();
-        frames.clear();
-        Walker {
-            text,
-            bytes: text.as_bytes(),
-            tokens,
-            next: 0,
-            max_depth,
-            any_backslash,
-            keys,
-            frames,
-        }
-    }
-
-    /// Walks a whole text that must be one object of CloudTrail record keys, and returns
-    /// the values the screen reads.
-    pub(super) fn record(mut self) -> Option<RecordFields<'t>> {
-        if self.max_depth < 1 {
-            return None;
-        }
-        self.expect(b'{')?;
-        if self.peek()? == b'}' {
-            return None;
-        }
-
-        // RECORD_KEYS lists each key once, so a bit per entry catches a repeated key.
-        // Records list their keys in CloudTrail's order, which RECORD_KEYS follows, so the
-        // search starts after the last key found.
-        let mut fields = RecordFields::default();
-        let mut seen = 0u32;
-        let mut next_index = 0;
-        loop {
-            let (start, end) = self.string_span()?;
-            if self.any_backslash && has_backslash(&self.bytes[start..end]) {
-                return None;
-            }
-            let words = KeyWords::of(self.bytes, start, end);
-            let index = record_key_index(self.bytes, start, end, words, next_index)?;
-            if seen & (1 << index) != 0 {
-                return None;
-            }
-            seen |= 1 << index;
-            next_index = index + 1;
-
-            self.expect(b':')?;
-            match fields.slot(index) {
-                Some(slot) => *slot = Some(self.scalar(1)?),
-                // Most values are strings, and a string is a single token, so taking it
-                // here saves a call to `value`.
-                None if self.peek()? == b'"' => self.next += 1,
-                None => self.value(1)?,
-            }
-            if !self.next_member(b'}')? {
-                break;
-            }
-        }
-        (self.next == self.tokens.len()).then_some(fields)
-    }
-
-    /// Walks a value nested in a container at `depth`. Containers inside it are followed
-    /// with a stack of frames rather than by recursion, which costs less per token. The
-    /// walk keeps its token position in a local, which the component can keep in a
-    /// register rather than in the walker's memory.
-    fn value(&mut self, mut depth: u32) -> Option<()> {
-        let bytes = self.bytes;
-        let tokens = self.tokens;
-        let mut next = self.next;
-        let base = self.frames.len();
-        macro_rules! take {
-            () => {{
-                let at = *tokens.get(next)? as usize;
-                next += 1;
-                at
-            }};
-        }
-        macro_rules! peek {
-            () => {
-                bytes[*tokens.get(next)? as usize]
-            };
-        }
-        'value: loop {
-            let at = take!();
-            match bytes[at] {
-                b'{' | b'[' if depth >= self.max_depth => return None,
-                b'{' if peek!() == b'}' => next += 1,
-                b'[' if peek!() == b']' => next += 1,
-                b'{' => {
-                    let first_key = self.keys.len() as u32;
-                    self.frames.push(u64::from(first_key));
-                    depth += 1;
-                    next = self.key_at(next, first_key as usize)?;
-                    continue 'value;
-                }
-                b'[' => {
-                    self.frames.push(u64::from(ARRAY));
-                    depth += 1;
-                    continue 'value;
-                }
-                // Nothing inside a string, nor its closing quote, is a token.
-                b'"' => {}
-                b'}' | b']' | b':' | b',' => return None,
-                _ => {
-                    let end = tokens.get(next).map_or(bytes.len(), |&end| end as usize);
-                    self.literal_or_number(at, end)?;
-                }
-            }
-
-            // A value ended. Close the containers it ends, up to one that goes on.
-            while let Some(&frame) = self.frames[base..].last() {
-                let at = take!();
-                match (bytes[at], frame as u32) {
-                    (b',', ARRAY) => continue 'value,
-                    (b',', first_key) => {
-                        next = self.key_at(next, first_key as usize)?;
-                        continue 'value;
-                    }
-                    (b']', ARRAY) => {}
-                    (b'}', first_key) if first_key != ARRAY => {
-                        self.keys.truncate(first_key as usize);
-                    }
-                    _ => return None,
-                }
-                self.frames.pop();
-                depth -= 1;
-            }
-            self.next = next;
-            return Some(());
-        }
-    }
-
-    /// Takes the key at token `next` and the colon after it, as [`Walker::key`] does, and
-    /// returns the token that follows.
+impl Cursor<'_, '_> {
+    /// Takes the next token and returns its offset.
     #[inline]
-    fn key_at(&mut self, next: usize, first_key: usize) -> Option<usize> {
-        self.next = next;
-        self.key(first_key)?;
-        Some(self.next)
+    fn take(&mut self) -> Option<usize> {
+        let at = *self.tokens.get(self.next)? as usize;
+        self.next += 1;
+        Some(at)
     }
 
-    /// Walks a value and keeps it when it is a string.
-    fn scalar(&mut self, depth: u32) -> Option<Scalar<'t>> {
-        if self.peek()? == b'"' {
-            let (text, escaped) = self.string()?;
-            return Some(Scalar::Str { text, escaped });
-        }
-        self.value(depth)?;
-        Some(Scalar::Other)
-    }
-
-    /// Takes a key without escapes and the colon after it, and checks that its object,
-    /// whose keys are `self.keys[first_key..]`, has not had the key before. Always inlined:
-    /// in the component a call per key cost more than the walk's larger body.
-    #[inline(always)]
-    fn key(&mut self, first_key: usize) -> Option<()> {
-        let (start, end) = self.string_span()?;
-        if self.any_backslash && has_backslash(&self.bytes[start..end]) {
-            return None;
-        }
-        let hash = KeyWords::of(self.bytes, start, end).hash();
-        // Offsets fit in u32: the first pass rejects longer texts.
-        let key = KeyRef {
-            hash,
-            start: start as u32,
-            end: end as u32,
-        };
-        if self.keys.len() - first_key >= MAX_KEYS {
-            return None;
-        }
-        // One of 32 bits per hash, kept in the object's frame: a key whose bit is clear is
-        // new without a comparison, which spares most keys the search through the others.
-        let bit = 1u64 << (32 + (hash >> 59));
-        let frame = self.frames.last_mut()?;
-        if *frame & bit != 0 && repeats(self.bytes, &self.keys[first_key..], key) {
-            return None;
-        }
-        *frame |= bit;
-        self.keys.push(key);
-        self.expect(b':')
-    }
-
-    /// Takes a string and returns its text between the quotes, and whether that text contains an escape.
+    /// Returns the first byte of the next token.
     #[inline]
-    fn string(&mut self) -> Option<(&'t str, bool)> {
-        let (start, end) = self.string_span()?;
-        // Both ends sit next to an ASCII quote, so they are character boundaries.
-        let text = &self.text[start..end];
-        Some((text, self.any_backslash && has_backslash(text.as_bytes())))
+    fn peek(&self) -> Option<u8> {
+        let at = *self.tokens.get(self.next)? as usize;
+        Some(self.bytes[at])
+    }
+
+    /// Takes the next token, which must be `byte`.
+    #[inline]
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        let at = self.take()?;
+        (self.bytes[at] == byte).then_some(())
+    }
+
+    /// After a member: takes `,` and returns `true` when another member follows, or takes
+    /// `close` and returns `false`.
+    #[inline]
+    fn next_member(&mut self, close: u8) -> Option<bool> {
+        let at = self.take()?;
+        match self.bytes[at] {
+            b',' => Some(true),
+            byte if byte == close => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Returns where the next token starts, or the text's length after the last token.
+    #[inline]
+    fn next_start(&self) -> usize {
+        self.tokens
+            .get(self.next)
+            .map_or(self.bytes.len(), |&at| at as usize)
     }
 
     /// Takes a string's opening quote and returns the range between its quotes.
@@ -252,51 +94,244 @@ impl<'t, 's> Walker<'t, 's> {
     /// without starting a token.
     #[inline]
     fn closing_quote(&self) -> usize {
-        let end = self
-            .tokens
-            .get(self.next)
-            .map_or(self.bytes.len(), |&at| at as usize);
-        trim_whitespace_end(self.bytes, end) - 1
+        trim_whitespace_end(self.bytes, self.next_start()) - 1
     }
 
-    /// Checks the run of bytes from `at` up to the next token, `end` (the text's length
-    /// after the last token), which must be exactly a literal or a number.
-    fn literal_or_number(&self, at: usize, end: usize) -> Option<()> {
+    /// Checks the run of bytes from `at` up to the next token, which must be exactly a
+    /// literal or a number.
+    #[inline]
+    fn literal_or_number(&self, at: usize) -> Option<()> {
         // Only whitespace can lie between a run and the next token: whitespace ends a run,
         // and a byte after it would start another.
-        let run = &self.bytes[at..trim_whitespace_end(self.bytes, end)];
+        let run = &self.bytes[at..trim_whitespace_end(self.bytes, self.next_start())];
         (is_literal(run) || is_plain_number(run)).then_some(())
     }
+}
 
-    /// After a member: takes `,` and returns `true` when another member follows, or takes
-    /// `close` and returns `false`.
-    #[inline]
-    fn next_member(&mut self, close: u8) -> Option<bool> {
-        let at = self.take()?;
-        match self.bytes[at] {
-            b',' => Some(true),
-            byte if byte == close => Some(false),
-            _ => None,
+/// Walks the tokens of one text.
+pub(super) struct Walker<'t, 's> {
+    text: &'t str,
+    cursor: Cursor<'t, 's>,
+    max_depth: u32,
+    /// The text contains a backslash somewhere, so a string may contain an escape.
+    any_backslash: bool,
+    /// The nested walk's buffers.
+    keys: &'s mut [KeyRef],
+    frames: &'s mut [u64],
+}
+
+impl<'t, 's> Walker<'t, 's> {
+    /// Walks `text`, whose tokens start at the offsets in `tokens` and which contains a
+    /// backslash when `any_backslash` is set. `keys` and `frames` are the nested walk's
+    /// buffers, whatever they contain. With fewer than [`KEY_SLOTS`] and [`FRAME_SLOTS`]
+    /// entries, the walk gives up on texts that need more.
+    pub(super) fn new(
+        text: &'t str,
+        tokens: &'s [u32],
+        any_backslash: bool,
+        max_depth: u32,
+        keys: &'s mut [KeyRef],
+        frames: &'s mut [u64],
+    ) -> Walker<'t, 's> {
+        Walker {
+            text,
+            cursor: Cursor {
+                bytes: text.as_bytes(),
+                tokens,
+                next: 0,
+            },
+            max_depth,
+            any_backslash,
+            keys,
+            frames,
         }
     }
 
-    #[inline]
-    fn expect(&mut self, byte: u8) -> Option<()> {
-        let at = self.take()?;
-        (self.bytes[at] == byte).then_some(())
+    /// Walks a whole text that must be one object of CloudTrail record keys, and returns
+    /// the values the screen reads.
+    pub(super) fn record(mut self) -> Option<RecordFields<'t>> {
+        if self.max_depth < 1 {
+            return None;
+        }
+        self.cursor.expect(b'{')?;
+        if self.cursor.peek()? == b'}' {
+            return None;
+        }
+
+        // RECORD_KEYS lists each key once, so a bit per entry catches a repeated key.
+        // Records list their keys in CloudTrail's order, which RECORD_KEYS follows, so the
+        // search starts after the last key found.
+        let bytes = self.cursor.bytes;
+        let mut fields = RecordFields::default();
+        let mut seen = 0u32;
+        let mut next_index = 0;
+        loop {
+            let (start, end) = self.cursor.string_span()?;
+            if self.any_backslash && has_backslash(&bytes[start..end]) {
+                return None;
+            }
+            let words = KeyWords::of(bytes, start, end);
+            let index = record_key_index(bytes, start, end, words, next_index)?;
+            if seen & (1 << index) != 0 {
+                return None;
+            }
+            seen |= 1 << index;
+            next_index = index + 1;
+
+            self.cursor.expect(b':')?;
+            match fields.slot(index) {
+                Some(slot) => *slot = Some(self.scalar(1)?),
+                // Most values are strings, and a string is a single token, so taking it
+                // here saves a call to `value`.
+                None if self.cursor.peek()? == b'"' => self.cursor.next += 1,
+                None => self.value(1)?,
+            }
+            if !self.cursor.next_member(b'}')? {
+                break;
+            }
+        }
+        (self.cursor.next == self.cursor.tokens.len()).then_some(fields)
     }
 
-    #[inline]
-    fn take(&mut self) -> Option<usize> {
-        let at = *self.tokens.get(self.next)? as usize;
-        self.next += 1;
-        Some(at)
+    /// Walks a value nested in a container at `depth`.
+    fn value(&mut self, depth: u32) -> Option<()> {
+        let mut nested = Nested {
+            cursor: self.cursor,
+            any_backslash: self.any_backslash,
+            keys: &mut *self.keys,
+            key_count: 0,
+            frames: &mut *self.frames,
+            open: 0,
+            max_depth: self.max_depth,
+        };
+        nested.walk(depth)?;
+        self.cursor = nested.cursor;
+        Some(())
     }
 
-    #[inline]
-    fn peek(&self) -> Option<u8> {
-        let at = *self.tokens.get(self.next)? as usize;
-        Some(self.bytes[at])
+    /// Walks a value and keeps it when it is a string.
+    fn scalar(&mut self, depth: u32) -> Option<Scalar<'t>> {
+        if self.cursor.peek()? == b'"' {
+            let (start, end) = self.cursor.string_span()?;
+            // Both ends sit next to an ASCII quote, so they are character boundaries.
+            let text = &self.text[start..end];
+            let escaped = self.any_backslash && has_backslash(text.as_bytes());
+            return Some(Scalar::Str { text, escaped });
+        }
+        self.value(depth)?;
+        Some(Scalar::Other)
+    }
+}
+
+/// The walk through one value below the top level. Containers inside it are followed with
+/// a stack of frames rather than by recursion, which costs less per token.
+///
+/// Its state lives in locals of [`Walker::value`], into which every method here is inlined,
+/// so that the component can keep it in registers. Kept in the walker, every step wrote
+/// the position to memory.
+struct Nested<'t, 's, 'w> {
+    cursor: Cursor<'t, 's>,
+    any_backslash: bool,
+    /// Keys of the objects being walked, innermost last: the first `key_count` entries.
+    keys: &'w mut [KeyRef],
+    key_count: usize,
+    /// The containers being walked, innermost last: the first `open` entries. The low 32
+    /// bits are [`ARRAY`] for an array, else the index in `keys` of an object's first key.
+    /// The high 32 bits of an object's frame have a bit set for each key hash seen in it
+    /// (see [`Nested::key`]).
+    frames: &'w mut [u64],
+    open: usize,
+    max_depth: u32,
+}
+
+impl Nested<'_, '_, '_> {
+    /// Walks the value at the cursor, which sits in a container at `depth`.
+    #[inline(always)]
+    fn walk(&mut self, mut depth: u32) -> Option<()> {
+        'value: loop {
+            let at = self.cursor.take()?;
+            match self.cursor.bytes[at] {
+                b'{' | b'[' if depth >= self.max_depth => return None,
+                b'{' if self.cursor.peek()? == b'}' => self.cursor.next += 1,
+                b'[' if self.cursor.peek()? == b']' => self.cursor.next += 1,
+                b'{' => {
+                    let first_key = self.key_count;
+                    self.push_frame(first_key as u64)?;
+                    depth += 1;
+                    self.key(first_key)?;
+                    continue 'value;
+                }
+                b'[' => {
+                    self.push_frame(u64::from(ARRAY))?;
+                    depth += 1;
+                    continue 'value;
+                }
+                // Nothing inside a string, nor its closing quote, is a token.
+                b'"' => {}
+                b'}' | b']' | b':' | b',' => return None,
+                _ => self.cursor.literal_or_number(at)?,
+            }
+
+            // A value ended. Close the containers it ends, up to one that goes on.
+            while self.open > 0 {
+                let frame = self.frames[self.open - 1];
+                let at = self.cursor.take()?;
+                match (self.cursor.bytes[at], frame as u32) {
+                    (b',', ARRAY) => continue 'value,
+                    (b',', first_key) => {
+                        self.key(first_key as usize)?;
+                        continue 'value;
+                    }
+                    (b']', ARRAY) => {}
+                    (b'}', first_key) if first_key != ARRAY => self.key_count = first_key as usize,
+                    _ => return None,
+                }
+                self.open -= 1;
+                depth -= 1;
+            }
+            return Some(());
+        }
+    }
+
+    /// Opens a container. Returns `None` only when the frames are full, which the depth
+    /// limit prevents.
+    #[inline(always)]
+    fn push_frame(&mut self, frame: u64) -> Option<()> {
+        *self.frames.get_mut(self.open)? = frame;
+        self.open += 1;
+        Some(())
+    }
+
+    /// Takes a key without escapes and the colon after it, and checks that its object,
+    /// whose keys are `keys[first_key..key_count]`, has not had the key before.
+    #[inline(always)]
+    fn key(&mut self, first_key: usize) -> Option<()> {
+        let bytes = self.cursor.bytes;
+        let (start, end) = self.cursor.string_span()?;
+        if self.any_backslash && has_backslash(&bytes[start..end]) {
+            return None;
+        }
+        if self.key_count - first_key >= MAX_KEYS {
+            return None;
+        }
+        let hash = KeyWords::of(bytes, start, end).hash();
+        // Offsets fit in u32: the first pass rejects longer texts.
+        let key = KeyRef {
+            hash,
+            start: start as u32,
+            end: end as u32,
+        };
+        // One of 32 bits per hash, kept in the object's frame: a key whose bit is clear is
+        // new without a comparison, which spares most keys the search through the others.
+        let bit = 1u64 << (32 + (hash >> 59));
+        let frame = &mut self.frames[self.open - 1];
+        if *frame & bit != 0 && repeats(bytes, &self.keys[first_key..self.key_count], key) {
+            return None;
+        }
+        *frame |= bit;
+        *self.keys.get_mut(self.key_count)? = key;
+        self.key_count += 1;
+        self.cursor.expect(b':')
     }
 }
 

@@ -56,7 +56,7 @@ use crate::evaluate::{EvalOptions, Evaluation};
 use crate::rule::Rule;
 use crate::shapes::{EcsEvent, InputFormat, RecordClass, Shape};
 use crate::timestamp::Timestamp;
-use grammar::{KeyRef, Walker};
+use grammar::{FRAME_SLOTS, KEY_SLOTS, KeyRef, Walker};
 use keys::same_bytes;
 
 /// Top-level keys of CloudTrail API call, service and console records. Insight events
@@ -343,12 +343,22 @@ const fn const_str_eq(left: &str, right: &str) -> bool {
     true
 }
 
-/// Buffers the two passes reuse from one event to the next.
-#[derive(Default)]
+/// Buffers the two passes reuse from one event to the next. The walk's buffers have room
+/// for the most keys and containers it follows.
 struct Scratch {
     tokens: Vec<u32>,
-    keys: Vec<KeyRef>,
-    frames: Vec<u64>,
+    keys: Box<[KeyRef]>,
+    frames: Box<[u64]>,
+}
+
+impl Default for Scratch {
+    fn default() -> Scratch {
+        Scratch {
+            tokens: Vec::new(),
+            keys: vec![KeyRef::default(); KEY_SLOTS].into_boxed_slice(),
+            frames: vec![0; FRAME_SLOTS].into_boxed_slice(),
+        }
+    }
 }
 
 /// Tokens kept between events; a larger buffer left by one huge event is shrunk back.
