@@ -153,20 +153,23 @@ impl<'t, 's> Walker<'t, 's> {
         if self.max_depth < 1 {
             return None;
         }
-        self.cursor.expect(b'{')?;
-        if self.cursor.peek()? == b'}' {
+        // The position is a local rather than the walker's, so that the component can
+        // keep it in a register: the walker is in memory for the calls to `value`.
+        let mut cursor = self.cursor;
+        cursor.expect(b'{')?;
+        if cursor.peek()? == b'}' {
             return None;
         }
 
         // RECORD_KEYS lists each key once, so a bit per entry catches a repeated key.
         // Records list their keys in CloudTrail's order, which RECORD_KEYS follows, so the
         // search starts after the last key found.
-        let bytes = self.cursor.bytes;
+        let bytes = cursor.bytes;
         let mut fields = RecordFields::default();
         let mut seen = 0u32;
         let mut next_index = 0;
         loop {
-            let (start, end) = self.cursor.string_span()?;
+            let (start, end) = cursor.string_span()?;
             if self.any_backslash && has_backslash(&bytes[start..end]) {
                 return None;
             }
@@ -178,25 +181,38 @@ impl<'t, 's> Walker<'t, 's> {
             seen |= 1 << index;
             next_index = index + 1;
 
-            self.cursor.expect(b':')?;
-            match fields.slot(index) {
-                Some(slot) => *slot = Some(self.scalar(1)?),
-                // Most values are strings, and a string is a single token, so taking it
-                // here saves a call to `value`.
-                None if self.cursor.peek()? == b'"' => self.cursor.next += 1,
-                None => self.value(1)?,
+            cursor.expect(b':')?;
+            let slot = fields.slot(index);
+            if cursor.peek()? != b'"' {
+                cursor.next = self.value(cursor.next, 1)?;
+                if let Some(slot) = slot {
+                    *slot = Some(Scalar::Other);
+                }
+            } else if let Some(slot) = slot {
+                let (start, end) = cursor.string_span()?;
+                *slot = Some(self.string(start, end));
+            } else {
+                // Most values are strings the screen does not read. A string is a single
+                // token, so the walk takes it without finding where it ends.
+                cursor.next += 1;
             }
-            if !self.cursor.next_member(b'}')? {
+            if !cursor.next_member(b'}')? {
                 break;
             }
         }
-        (self.cursor.next == self.cursor.tokens.len()).then_some(fields)
+        (cursor.next == cursor.tokens.len()).then_some(fields)
     }
 
-    /// Walks a value nested in a container at `depth`.
-    fn value(&mut self, depth: u32) -> Option<()> {
+    /// Walks a value nested in a container at `depth`, from the token at `next`, and
+    /// returns the position of the token after it. Kept out of line: inlined into the
+    /// record's loop, the component kept both loops' state in memory.
+    #[inline(never)]
+    fn value(&mut self, next: usize, depth: u32) -> Option<usize> {
         let mut nested = Nested {
-            cursor: self.cursor,
+            cursor: Cursor {
+                next,
+                ..self.cursor
+            },
             any_backslash: self.any_backslash,
             keys: &mut *self.keys,
             key_count: 0,
@@ -205,21 +221,16 @@ impl<'t, 's> Walker<'t, 's> {
             max_depth: self.max_depth,
         };
         nested.walk(depth)?;
-        self.cursor = nested.cursor;
-        Some(())
+        Some(nested.cursor.next)
     }
 
-    /// Walks a value and keeps it when it is a string.
-    fn scalar(&mut self, depth: u32) -> Option<Scalar<'t>> {
-        if self.cursor.peek()? == b'"' {
-            let (start, end) = self.cursor.string_span()?;
-            // Both ends sit next to an ASCII quote, so they are character boundaries.
-            let text = &self.text[start..end];
-            let escaped = self.any_backslash && has_backslash(text.as_bytes());
-            return Some(Scalar::Str { text, escaped });
-        }
-        self.value(depth)?;
-        Some(Scalar::Other)
+    /// Returns the string whose text lies between `start` and `end`.
+    #[inline]
+    fn string(&self, start: usize, end: usize) -> Scalar<'t> {
+        // Both ends sit next to an ASCII quote, so they are character boundaries.
+        let text = &self.text[start..end];
+        let escaped = self.any_backslash && has_backslash(text.as_bytes());
+        Scalar::Str { text, escaped }
     }
 }
 
