@@ -54,20 +54,14 @@ impl Cursor<'_, '_> {
     /// Takes the next token, which must be `byte`.
     #[inline]
     fn expect(&mut self, byte: u8) -> Option<()> {
-        let at = self.take()?;
-        (self.bytes[at] == byte).then_some(())
+        (self.take_byte()? == byte).then_some(())
     }
 
-    /// After a member: takes `,` and returns `true` when another member follows, or takes
-    /// `close` and returns `false`.
+    /// Takes the next token and returns its first byte.
     #[inline]
-    fn next_member(&mut self, close: u8) -> Option<bool> {
+    fn take_byte(&mut self) -> Option<u8> {
         let at = self.take()?;
-        match self.bytes[at] {
-            b',' => Some(true),
-            byte if byte == close => Some(false),
-            _ => None,
-        }
+        Some(self.bytes[at])
     }
 
     /// Returns where the next token starts, or the text's length after the last token.
@@ -196,8 +190,10 @@ impl<'t, 's> Walker<'t, 's> {
                 // token, so the walk takes it without finding where it ends.
                 cursor.next += 1;
             }
-            if !cursor.next_member(b'}')? {
-                break;
+            match cursor.take_byte()? {
+                b',' => {}
+                b'}' => break,
+                _ => return None,
             }
         }
         (cursor.next == cursor.tokens.len()).then_some(fields)
