@@ -1,4 +1,7 @@
-use super::{MAX_NUMBER_LEN, RecordFields, Scalar, read_record, screen, screen_dating_time};
+use super::{
+    MAX_NUMBER_LEN, RecordFields, Scalar, is_whole_seconds_utc, read_record, screen,
+    screen_dating_time,
+};
 use crate::evaluate::{EvalOptions, Evaluation};
 use crate::rule::Rule;
 use crate::timestamp::Timestamp;
@@ -148,5 +151,35 @@ fn dating_time_is_the_documents_timestamp_read_back() {
             Some(read_back),
             "{text}"
         );
+    }
+}
+
+#[test]
+fn whole_seconds_utc_form() {
+    let plain = "2024-05-14T15:10:59Z";
+    assert!(is_whole_seconds_utc(plain));
+    assert!(is_whole_seconds_utc("0000-01-01T00:00:00Z"));
+
+    // Every digit, in turn, replaced by the bytes just outside the digits.
+    let digit_positions = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    for at in digit_positions {
+        for byte in ['/', ':', 'a'] {
+            let mut time = plain.to_owned();
+            time.replace_range(at..=at, &byte.to_string());
+            assert!(!is_whole_seconds_utc(&time), "{time}");
+        }
+    }
+    for time in [
+        "2016-12-31T23:59:60Z",
+        "2024-05-14T15:10:00",
+        "2024-05-14T15:10:00.000Z",
+        "2024-05-14t15:10:00Z",
+        "2024-05-14T15:10:00z",
+        "2024/05-14T15:10:00Z",
+        "2024-05-14T15-10:00Z",
+        "2024-05-14T15:10-00Z",
+        "",
+    ] {
+        assert!(!is_whole_seconds_utc(time), "{time}");
     }
 }
