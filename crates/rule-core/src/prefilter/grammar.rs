@@ -51,6 +51,13 @@ impl Cursor<'_, '_> {
         Some(self.bytes[at])
     }
 
+    /// Returns the first byte of the token after the next one.
+    #[inline]
+    fn peek_after_next(&self) -> Option<u8> {
+        let at = *self.tokens.get(self.next + 1)? as usize;
+        Some(self.bytes[at])
+    }
+
     /// Takes the next token, which must be `byte`.
     #[inline]
     fn expect(&mut self, byte: u8) -> Option<()> {
@@ -265,8 +272,9 @@ impl Nested<'_, '_, '_> {
                     let first_key = self.key_count;
                     self.push_frame(first_key as u64)?;
                     depth += 1;
-                    self.key(first_key)?;
-                    continue 'value;
+                    if !self.members(first_key)? {
+                        continue 'value;
+                    }
                 }
                 b'[' => {
                     self.push_frame(u64::from(ARRAY))?;
@@ -286,8 +294,11 @@ impl Nested<'_, '_, '_> {
                 match (self.cursor.bytes[at], frame as u32) {
                     (b',', ARRAY) => continue 'value,
                     (b',', first_key) => {
-                        self.key(first_key as usize)?;
-                        continue 'value;
+                        if !self.members(first_key as usize)? {
+                            continue 'value;
+                        }
+                        // A string value ended, and its object goes on or closes.
+                        continue;
                     }
                     (b']', ARRAY) => {}
                     (b'}', first_key) if first_key != ARRAY => self.key_count = first_key as usize,
@@ -297,6 +308,28 @@ impl Nested<'_, '_, '_> {
                 depth -= 1;
             }
             return Some(());
+        }
+    }
+
+    /// Takes members of the object whose keys start at `first_key`, from the key at the
+    /// cursor on, as long as each value is a string followed by a comma. Returns `false`
+    /// with the cursor at a value that is not a string, or `true` after a string value that
+    /// no comma follows.
+    ///
+    /// Most values are strings, which this loop takes with one step per member, where the
+    /// walk's loop takes two steps and a dispatch on the value's first byte.
+    #[inline(always)]
+    fn members(&mut self, first_key: usize) -> Option<bool> {
+        loop {
+            self.key(first_key)?;
+            if self.cursor.peek()? != b'"' {
+                return Some(false);
+            }
+            if self.cursor.peek_after_next()? != b',' {
+                self.cursor.next += 1;
+                return Some(true);
+            }
+            self.cursor.next += 2;
         }
     }
 
