@@ -333,8 +333,8 @@ impl Nested<'_, '_, '_> {
         }
     }
 
-    /// Opens a container. Returns `None` only when the frames are full, which the depth
-    /// limit prevents.
+    /// Opens a container. Returns `None` when the frames are full, which cannot happen under
+    /// the screen's depth limit of at most [`MAX_DEPTH`].
     #[inline(always)]
     fn push_frame(&mut self, frame: u64) -> Option<()> {
         *self.frames.get_mut(self.open)? = frame;
