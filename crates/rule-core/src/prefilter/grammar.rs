@@ -333,8 +333,8 @@ impl Nested<'_, '_, '_> {
         }
     }
 
-    /// Opens a container. Returns `None` when the frames are full, which cannot happen under
-    /// the screen's depth limit of at most [`MAX_DEPTH`].
+    /// Opens a container. Returns `None` when the frames are full. `screen_fields` caps the
+    /// depth limit at [`MAX_DEPTH`], so with [`FRAME_SLOTS`] frames that does not happen.
     #[inline(always)]
     fn push_frame(&mut self, frame: u64) -> Option<()> {
         *self.frames.get_mut(self.open)? = frame;
