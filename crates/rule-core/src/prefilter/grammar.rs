@@ -1,5 +1,5 @@
-//! The second pass of the screen: walks the tokens that [`super::index`] found as the strict
-//! parser walks the text, and reads the top-level values the screen needs.
+//! The walk of the screen: reads a text token by token as the strict parser does, and keeps
+//! the top-level values the screen needs.
 //!
 //! It accepts a subset of what the parser accepts and returns `None` as soon as the text
 //! leaves that subset. The subset is the grammar of JSON with no key twice in an object,
@@ -7,6 +7,7 @@
 //! and a top level that is one object of CloudTrail record keys.
 
 use super::keys::{KeyWords, record_key_index, same_bytes};
+use super::scan::{run_end, skip_whitespace, string_end};
 use super::{MAX_DEPTH, MAX_KEYS, MAX_NUMBER_LEN, RecordFields, Scalar};
 
 /// A key of an object being walked: its hash, and where its text is.
@@ -27,122 +28,91 @@ pub(super) const FRAME_SLOTS: usize = MAX_DEPTH as usize;
 /// The frame of an array. An object's frame is described at [`Nested::frames`].
 const ARRAY: u32 = u32::MAX;
 
-/// A position in the tokens of a text, and the reads the walk makes there.
+/// A position in a text, and the reads the walk makes there.
 #[derive(Clone, Copy)]
-struct Cursor<'t, 's> {
+struct Cursor<'t> {
     bytes: &'t [u8],
-    tokens: &'s [u32],
-    next: usize,
+    at: usize,
 }
 
-impl Cursor<'_, '_> {
-    /// Takes the next token and returns its offset.
-    #[inline]
-    fn take(&mut self) -> Option<usize> {
-        let at = *self.tokens.get(self.next)? as usize;
-        self.next += 1;
-        Some(at)
+impl Cursor<'_> {
+    /// Moves past any whitespace and returns the byte there, the first of the next token,
+    /// or `None` at the end of the text.
+    #[inline(always)]
+    fn peek(&mut self) -> Option<u8> {
+        let byte = *self.bytes.get(self.at)?;
+        if byte > b' ' {
+            return Some(byte);
+        }
+        self.at = skip_whitespace(self.bytes, self.at);
+        self.bytes.get(self.at).copied()
     }
 
-    /// Returns the first byte of the next token.
-    #[inline]
-    fn peek(&self) -> Option<u8> {
-        let at = *self.tokens.get(self.next)? as usize;
-        Some(self.bytes[at])
-    }
-
-    /// Returns the first byte of the token after the next one.
-    #[inline]
-    fn peek_after_next(&self) -> Option<u8> {
-        let at = *self.tokens.get(self.next + 1)? as usize;
-        Some(self.bytes[at])
+    /// Takes the next token's first byte.
+    #[inline(always)]
+    fn take_byte(&mut self) -> Option<u8> {
+        let byte = self.peek()?;
+        self.at += 1;
+        Some(byte)
     }
 
     /// Takes the next token, which must be `byte`.
-    #[inline]
+    #[inline(always)]
     fn expect(&mut self, byte: u8) -> Option<()> {
         (self.take_byte()? == byte).then_some(())
     }
 
-    /// Takes the next token and returns its first byte.
-    #[inline]
-    fn take_byte(&mut self) -> Option<u8> {
-        let at = self.take()?;
-        Some(self.bytes[at])
-    }
-
-    /// Returns where the next token starts, or the text's length after the last token.
-    #[inline]
-    fn next_start(&self) -> usize {
-        self.tokens
-            .get(self.next)
-            .map_or(self.bytes.len(), |&at| at as usize)
-    }
-
-    /// Takes a string's opening quote and returns the range between its quotes.
-    #[inline]
-    fn string_span(&mut self) -> Option<(usize, usize)> {
-        let open = self.take()?;
-        if self.bytes[open] != b'"' {
+    /// Takes the string that is the next token. Returns the range between its quotes and
+    /// whether its text contains an escape.
+    #[inline(always)]
+    fn string(&mut self) -> Option<(usize, usize, bool)> {
+        if self.peek()? != b'"' {
             return None;
         }
-        Some((open + 1, self.closing_quote()))
+        self.string_here()
     }
 
-    /// Finds the closing quote of the string before the next token: the last byte before
-    /// that token, or before the end of the text, that is not whitespace. The first pass
-    /// checked that every string closes, and only whitespace can follow a closing quote
-    /// without starting a token.
-    #[inline]
-    fn closing_quote(&self) -> usize {
-        trim_whitespace_end(self.bytes, self.next_start()) - 1
+    /// Takes the string whose opening quote is at the cursor, as [`Cursor::string`] does.
+    #[inline(always)]
+    fn string_here(&mut self) -> Option<(usize, usize, bool)> {
+        let open = self.at;
+        let (close, escaped) = string_end(self.bytes, open)?;
+        self.at = close + 1;
+        Some((open + 1, close, escaped))
     }
 
-    /// Checks the run of bytes from `at` up to the next token, which must be exactly a
-    /// literal or a number.
-    #[inline]
-    fn literal_or_number(&self, at: usize) -> Option<()> {
-        // Only whitespace can lie between a run and the next token: whitespace ends a run,
-        // and a byte after it would start another.
-        let run = &self.bytes[at..trim_whitespace_end(self.bytes, self.next_start())];
+    /// Takes the run of bytes at the cursor, which must be exactly a literal or a number.
+    #[inline(always)]
+    fn literal_or_number(&mut self) -> Option<()> {
+        let end = run_end(self.bytes, self.at);
+        let run = &self.bytes[self.at..end];
+        self.at = end;
         (is_literal(run) || is_plain_number(run)).then_some(())
     }
 }
 
-/// Walks the tokens of one text.
+/// Walks one text.
 pub(super) struct Walker<'t, 's> {
     text: &'t str,
-    cursor: Cursor<'t, 's>,
     max_depth: u32,
-    /// The text contains a backslash somewhere, so a string may contain an escape.
-    any_backslash: bool,
     /// The nested walk's buffers.
     keys: &'s mut [KeyRef],
     frames: &'s mut [u64],
 }
 
 impl<'t, 's> Walker<'t, 's> {
-    /// Walks `text`, whose tokens start at the offsets in `tokens` and which contains a
-    /// backslash when `any_backslash` is set. `keys` and `frames` are the nested walk's
-    /// buffers, whatever they contain. With fewer than [`KEY_SLOTS`] and [`FRAME_SLOTS`]
-    /// entries, the walk gives up on texts that need more.
+    /// Walks `text`. `keys` and `frames` are the nested walk's buffers, whatever they
+    /// contain. With fewer than [`KEY_SLOTS`] and [`FRAME_SLOTS`] entries, the walk gives
+    /// up on texts that need more.
     pub(super) fn new(
         text: &'t str,
-        tokens: &'s [u32],
-        any_backslash: bool,
         max_depth: u32,
         keys: &'s mut [KeyRef],
         frames: &'s mut [u64],
     ) -> Walker<'t, 's> {
         Walker {
             text,
-            cursor: Cursor {
-                bytes: text.as_bytes(),
-                tokens,
-                next: 0,
-            },
             max_depth,
-            any_backslash,
             keys,
             frames,
         }
@@ -156,7 +126,8 @@ impl<'t, 's> Walker<'t, 's> {
         }
         // The position is a local rather than the walker's, so that the component can
         // keep it in a register: the walker is in memory for the calls to `value`.
-        let mut cursor = self.cursor;
+        let bytes = self.text.as_bytes();
+        let mut cursor = Cursor { bytes, at: 0 };
         cursor.expect(b'{')?;
         if cursor.peek()? == b'}' {
             return None;
@@ -165,13 +136,12 @@ impl<'t, 's> Walker<'t, 's> {
         // RECORD_KEYS lists each key once, so a bit per entry catches a repeated key.
         // Records list their keys in CloudTrail's order, which RECORD_KEYS follows, so the
         // search starts after the last key found.
-        let bytes = cursor.bytes;
         let mut fields = RecordFields::default();
         let mut seen = 0u32;
         let mut next_index = 0;
         loop {
-            let (start, end) = cursor.string_span()?;
-            if self.any_backslash && has_backslash(&bytes[start..end]) {
+            let (start, end, escaped) = cursor.string()?;
+            if escaped {
                 return None;
             }
             let words = KeyWords::of(bytes, start, end);
@@ -184,18 +154,19 @@ impl<'t, 's> Walker<'t, 's> {
 
             cursor.expect(b':')?;
             let slot = fields.slot(index);
-            if cursor.peek()? != b'"' {
-                cursor.next = self.value(cursor.next, 1)?;
+            if cursor.peek()? == b'"' {
+                let (start, end, escaped) = cursor.string_here()?;
+                if let Some(slot) = slot {
+                    // Both ends sit next to an ASCII quote, so they are character
+                    // boundaries.
+                    let text = &self.text[start..end];
+                    *slot = Some(Scalar::Str { text, escaped });
+                }
+            } else {
+                cursor.at = self.value(cursor.at, 1)?;
                 if let Some(slot) = slot {
                     *slot = Some(Scalar::Other);
                 }
-            } else if let Some(slot) = slot {
-                let (start, end) = cursor.string_span()?;
-                *slot = Some(self.string(start, end));
-            } else {
-                // Most values are strings the screen does not read. A string is a single
-                // token, so the walk takes it without finding where it ends.
-                cursor.next += 1;
             }
             match cursor.take_byte()? {
                 b',' => {}
@@ -203,20 +174,19 @@ impl<'t, 's> Walker<'t, 's> {
                 _ => return None,
             }
         }
-        (cursor.next == cursor.tokens.len()).then_some(fields)
+        cursor.peek().is_none().then_some(fields)
     }
 
-    /// Walks a value nested in a container at `depth`, from the token at `next`, and
-    /// returns the position of the token after it. Kept out of line: inlined into the
-    /// record's loop, the component kept both loops' state in memory.
+    /// Walks a value nested in a container at `depth`, from the offset `at`, and returns
+    /// the offset after it. Kept out of line: inlined into the record's loop, the component
+    /// kept both loops' state in memory.
     #[inline(never)]
-    fn value(&mut self, next: usize, depth: u32) -> Option<usize> {
+    fn value(&mut self, at: usize, depth: u32) -> Option<usize> {
         let mut nested = Nested {
             cursor: Cursor {
-                next,
-                ..self.cursor
+                bytes: self.text.as_bytes(),
+                at,
             },
-            any_backslash: self.any_backslash,
             keys: &mut *self.keys,
             key_count: 0,
             frames: &mut *self.frames,
@@ -224,16 +194,7 @@ impl<'t, 's> Walker<'t, 's> {
             max_depth: self.max_depth,
         };
         nested.walk(depth)?;
-        Some(nested.cursor.next)
-    }
-
-    /// Returns the string whose text lies between `start` and `end`.
-    #[inline]
-    fn string(&self, start: usize, end: usize) -> Scalar<'t> {
-        // Both ends sit next to an ASCII quote, so they are character boundaries.
-        let text = &self.text[start..end];
-        let escaped = self.any_backslash && has_backslash(text.as_bytes());
-        Scalar::Str { text, escaped }
+        Some(nested.cursor.at)
     }
 }
 
@@ -243,9 +204,8 @@ impl<'t, 's> Walker<'t, 's> {
 /// Its state lives in locals of [`Walker::value`], into which every method here is inlined,
 /// so that the component can keep it in registers. Kept in the walker, every step wrote
 /// the position to memory.
-struct Nested<'t, 's, 'w> {
-    cursor: Cursor<'t, 's>,
-    any_backslash: bool,
+struct Nested<'t, 'w> {
+    cursor: Cursor<'t>,
     /// Keys of the objects being walked, innermost last: the first `key_count` entries.
     keys: &'w mut [KeyRef],
     key_count: usize,
@@ -258,16 +218,15 @@ struct Nested<'t, 's, 'w> {
     max_depth: u32,
 }
 
-impl Nested<'_, '_, '_> {
+impl Nested<'_, '_> {
     /// Walks the value at the cursor, which sits in a container at `depth`.
     #[inline(always)]
     fn walk(&mut self, mut depth: u32) -> Option<()> {
         'value: loop {
-            let at = self.cursor.take()?;
-            match self.cursor.bytes[at] {
+            match self.cursor.take_byte()? {
                 b'{' | b'[' if depth >= self.max_depth => return None,
-                b'{' if self.cursor.peek()? == b'}' => self.cursor.next += 1,
-                b'[' if self.cursor.peek()? == b']' => self.cursor.next += 1,
+                b'{' if self.cursor.peek()? == b'}' => self.cursor.at += 1,
+                b'[' if self.cursor.peek()? == b']' => self.cursor.at += 1,
                 b'{' => {
                     let first_key = self.key_count;
                     self.push_frame(first_key as u64)?;
@@ -281,17 +240,21 @@ impl Nested<'_, '_, '_> {
                     depth += 1;
                     continue 'value;
                 }
-                // Nothing inside a string, nor its closing quote, is a token.
-                b'"' => {}
+                b'"' => {
+                    self.cursor.at -= 1;
+                    self.cursor.string_here()?;
+                }
                 b'}' | b']' | b':' | b',' => return None,
-                _ => self.cursor.literal_or_number(at)?,
+                _ => {
+                    self.cursor.at -= 1;
+                    self.cursor.literal_or_number()?;
+                }
             }
 
             // A value ended. Close the containers it ends, up to one that goes on.
             while self.open > 0 {
                 let frame = self.frames[self.open - 1];
-                let at = self.cursor.take()?;
-                match (self.cursor.bytes[at], frame as u32) {
+                match (self.cursor.take_byte()?, frame as u32) {
                     (b',', ARRAY) => continue 'value,
                     (b',', first_key) => {
                         if !self.members(first_key as usize)? {
@@ -325,11 +288,11 @@ impl Nested<'_, '_, '_> {
             if self.cursor.peek()? != b'"' {
                 return Some(false);
             }
-            if self.cursor.peek_after_next()? != b',' {
-                self.cursor.next += 1;
+            self.cursor.string_here()?;
+            if self.cursor.peek()? != b',' {
                 return Some(true);
             }
-            self.cursor.next += 2;
+            self.cursor.at += 1;
         }
     }
 
@@ -347,15 +310,12 @@ impl Nested<'_, '_, '_> {
     #[inline(always)]
     fn key(&mut self, first_key: usize) -> Option<()> {
         let bytes = self.cursor.bytes;
-        let (start, end) = self.cursor.string_span()?;
-        if self.any_backslash && has_backslash(&bytes[start..end]) {
-            return None;
-        }
-        if self.key_count - first_key >= MAX_KEYS {
+        let (start, end, escaped) = self.cursor.string()?;
+        if escaped || self.key_count - first_key >= MAX_KEYS {
             return None;
         }
         let hash = KeyWords::of(bytes, start, end).hash();
-        // Offsets fit in u32: the first pass rejects longer texts.
+        // Offsets fit in u32: `read_record` gives up on longer texts.
         let key = KeyRef {
             hash,
             start: start as u32,
@@ -385,41 +345,6 @@ fn repeats(text: &[u8], seen: &[KeyRef], key: KeyRef) -> bool {
     seen.iter().any(|other| {
         other.hash == key.hash && same_bytes(&text[other.start as usize..other.end as usize], bytes)
     })
-}
-
-/// Tells whether a string's text contains a backslash.
-#[inline(never)]
-fn has_backslash(text: &[u8]) -> bool {
-    text.contains(&b'\\')
-}
-
-/// Returns `end` moved back over the whitespace before it. The text has a byte other than
-/// whitespace before `end`. Records rarely have whitespace between tokens, so the loop
-/// stays out of line.
-#[inline]
-fn trim_whitespace_end(text: &[u8], end: usize) -> usize {
-    if is_whitespace(text[end - 1]) {
-        last_non_whitespace(text, end) + 1
-    } else {
-        end
-    }
-}
-
-/// Returns the offset of the last byte before `end` that is not whitespace.
-#[cold]
-#[inline(never)]
-fn last_non_whitespace(text: &[u8], end: usize) -> usize {
-    let mut close = end - 1;
-    while is_whitespace(text[close]) {
-        close -= 1;
-    }
-    close
-}
-
-/// Tells whether `byte` is one of JSON's four whitespace bytes.
-#[inline]
-fn is_whitespace(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// Tells whether `run` is `true`, `false` or `null`. Words are compared rather than

@@ -31,20 +31,24 @@
 //!
 //! # How it reads the text
 //!
-//! Two passes, in the manner of simdjson. The first ([`index`]) classifies 64 bytes at a
-//! time with SIMD ([`classify`]), finds the strings from the unescaped quotes with a prefix
-//! XOR, checks every string's bytes and escapes, and lists where each token starts. The
-//! second ([`grammar`]) walks that list as the parser walks the text. Most bytes of a
-//! record are inside strings, and the first pass settles them without a branch per byte.
+//! One pass, as a parser reads: the walk ([`grammar`]) moves from token to token over the
+//! bytes, and checks each string's bytes and escapes as it crosses it ([`scan`]). Most
+//! bytes of a record are inside strings, and the scan tests 16 of them at a time with SIMD
+//! for the three bytes that can end a plain stretch: the quote, the backslash and a control
+//! byte. A record's strings average about 16 bytes, so most take one or two such tests.
+//!
+//! A two-pass design in the manner of simdjson, which indexes every token 64 bytes at a
+//! time and then walks the index, measured worse on CloudTrail records, whose tokens are
+//! mostly short strings: about a fifth more instructions per record in the component, and
+//! nearly half more natively (`docs/benchmarks.md`).
 //!
 //! The result is the full evaluation's `NoMatch(Query, ..)` with the same shape, class and
 //! record id, but a document reduced to `@timestamp`: the one field a detector reads from a
 //! non-matching event, to date it.
 
-mod classify;
 mod grammar;
-mod index;
 mod keys;
+mod scan;
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -366,10 +370,9 @@ const fn const_str_eq(left: &str, right: &str) -> bool {
     true
 }
 
-/// Buffers the two passes reuse from one event to the next. The walk's buffers have room
-/// for the most keys and containers it follows.
+/// The walk's buffers, reused from one event to the next. They have room for the most
+/// keys and containers the walk follows.
 struct Scratch {
-    tokens: Vec<u32>,
     keys: Box<[KeyRef]>,
     frames: Box<[u64]>,
 }
@@ -377,38 +380,24 @@ struct Scratch {
 impl Default for Scratch {
     fn default() -> Scratch {
         Scratch {
-            tokens: Vec::new(),
             keys: vec![KeyRef::default(); KEY_SLOTS].into_boxed_slice(),
             frames: vec![0; FRAME_SLOTS].into_boxed_slice(),
         }
     }
 }
 
-/// Tokens kept between events; a larger buffer left by one huge event is shrunk back.
-const KEPT_TOKENS: usize = 1 << 16;
-
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// Runs both passes over `text` and returns the top-level values the screen reads.
+/// Walks `text` and returns the top-level values the screen reads.
 fn read_record(text: &str, max_depth: u32) -> Option<RecordFields<'_>> {
+    // The walk keeps offsets as u32.
+    u32::try_from(text.len()).ok()?;
     SCRATCH.with(|scratch| {
         let mut scratch = scratch.try_borrow_mut().ok()?;
-        let Scratch {
-            tokens,
-            keys,
-            frames,
-        } = &mut *scratch;
-        let fields = index::index_tokens(text.as_bytes(), tokens).and_then(|index| {
-            let tokens = &tokens[..index.count];
-            Walker::new(text, tokens, index.any_backslash, max_depth, keys, frames).record()
-        });
-        if tokens.len() > KEPT_TOKENS {
-            tokens.truncate(KEPT_TOKENS);
-            tokens.shrink_to_fit();
-        }
-        fields
+        let Scratch { keys, frames } = &mut *scratch;
+        Walker::new(text, max_depth, keys, frames).record()
     })
 }
 
