@@ -8,6 +8,7 @@ pub mod component;
 pub mod external;
 pub mod floor;
 pub mod native;
+pub mod validate;
 pub mod vrl;
 
 use std::fmt;
@@ -30,6 +31,9 @@ pub struct Tally {
 pub enum Contender {
     /// Reads the file and splits lines, nothing else.
     Floor,
+    /// Checks that each line is one JSON value with serde_json, natively, and evaluates no
+    /// rule: what validating the input costs alone.
+    JsonValidate,
     /// `rule_core::Detector::evaluate` per event, natively.
     Native,
     /// The component's `detector.evaluate`, one call per event.
@@ -48,8 +52,9 @@ pub enum Contender {
 }
 
 impl Contender {
-    pub const ALL: [Contender; 8] = [
+    pub const ALL: [Contender; 9] = [
         Contender::Floor,
+        Contender::JsonValidate,
         Contender::Native,
         Contender::ComponentEach,
         Contender::ComponentBatch,
@@ -63,6 +68,7 @@ impl Contender {
     pub fn name(self) -> &'static str {
         match self {
             Contender::Floor => "floor",
+            Contender::JsonValidate => "json-validate",
             Contender::Native => "native",
             Contender::ComponentEach => "component-each",
             Contender::ComponentBatch => "component-batch",
@@ -83,6 +89,7 @@ impl Contender {
     pub fn run(self, input: &Path, start: &mut dyn FnMut()) -> anyhow::Result<Tally> {
         match self {
             Contender::Floor => floor::run(input, start),
+            Contender::JsonValidate => validate::run(input, start),
             Contender::Native => native::run(input, start),
             Contender::ComponentEach => component::run(input, component::Calls::Each, start),
             Contender::ComponentBatch => component::run(input, component::Calls::Packed, start),
