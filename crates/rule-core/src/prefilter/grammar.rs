@@ -3,8 +3,10 @@
 //!
 //! It accepts a subset of what the parser accepts and returns `None` as soon as the text
 //! leaves that subset. The subset is the grammar of JSON with no key twice in an object,
-//! nesting within the depth limit, numbers without an exponent and keys without escapes,
-//! and a top level that is one object of CloudTrail record keys.
+//! nesting within the depth limit, at most [`MAX_KEYS`] keys in a nested object, numbers
+//! of at most [`MAX_NUMBER_LEN`] bytes without an exponent, keys without escapes, no `\u`
+//! escape of a surrogate, and a top level that is one non-empty object of CloudTrail record
+//! keys.
 
 use super::keys::{KeyWords, record_key_index, same_bytes};
 use super::scan::{run_end, skip_whitespace, string_end};

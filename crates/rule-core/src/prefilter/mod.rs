@@ -31,8 +31,8 @@
 //!
 //! # How it reads the text
 //!
-//! One pass, as a parser reads: the walk ([`grammar`]) moves from token to token over the
-//! bytes, and checks each string's bytes and escapes as it crosses it ([`scan`]). Most
+//! One pass, as a parser reads: the walk (`grammar.rs`) moves from token to token over the
+//! bytes, and checks each string's bytes and escapes as it crosses it (`scan.rs`). Most
 //! bytes of a record are inside strings, and the scan tests 16 of them at a time with SIMD
 //! for the three bytes that can end a plain stretch: the quote, the backslash and a control
 //! byte. A record's strings average about 16 bytes, so most take one or two such tests.
