@@ -2,11 +2,11 @@
 //! the top-level values the screen needs.
 //!
 //! It accepts a subset of what the parser accepts and returns `None` as soon as the text
-//! leaves that subset. The subset is the grammar of JSON with no key twice in an object,
-//! nesting within the depth limit, at most [`MAX_KEYS`] keys in a nested object, numbers
-//! of at most [`MAX_NUMBER_LEN`] bytes without an exponent, keys without escapes, no `\u`
-//! escape of a surrogate, and a top level that is one non-empty object of CloudTrail record
-//! keys.
+//! leaves that subset. The subset is the grammar of JSON with no key twice in an object and
+//! nesting within the depth limit. A nested object has at most [`MAX_KEYS`] keys, and a
+//! number at most [`MAX_NUMBER_LEN`] bytes and no exponent. Keys have no escapes, and no
+//! `\u` escape is of a surrogate. The top level is one non-empty object of CloudTrail
+//! record keys.
 
 use super::keys::{KeyWords, record_key_index, same_bytes};
 use super::scan::{run_end, skip_whitespace, string_end};
@@ -242,6 +242,7 @@ impl Nested<'_, '_> {
                     depth += 1;
                     continue 'value;
                 }
+                // A string or a run is read from its first byte, which `take_byte` passed.
                 b'"' => {
                     self.cursor.at -= 1;
                     self.cursor.string_here()?;

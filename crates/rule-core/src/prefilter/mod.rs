@@ -37,9 +37,9 @@
 //! for the three bytes that can end a plain stretch: the quote, the backslash and a control
 //! byte. A record's strings average about 16 bytes, so most take one or two such tests.
 //!
-//! A two-pass design in the manner of simdjson, which indexes every token 64 bytes at a
-//! time and then walks the index, measured worse on CloudTrail records, whose tokens are
-//! mostly short strings: about a fifth more instructions per record in the component, and
+//! A two-pass design in the manner of simdjson indexes every token 64 bytes at a time and
+//! then walks the index. It measured worse on CloudTrail records, whose tokens are mostly
+//! short strings. It ran about a fifth more instructions per record in the component, and
 //! nearly half more natively (`docs/benchmarks.md`).
 //!
 //! The result is the full evaluation's `NoMatch(Query, ..)` with the same shape, class and

@@ -13,9 +13,9 @@ const LANES: usize = 16;
 /// Scans the string whose opening quote is at `open`. Returns the offset of its closing
 /// quote, and whether its text contains a backslash escape.
 ///
-/// Returns `None` where the strict parser rejects the string (a control byte, an unknown
-/// escape, a `\u` without four hex digits, no closing quote) and for a `\u` escape of a
-/// surrogate, whose pairing rules the screen leaves to the parser.
+/// Returns `None` where the strict parser rejects the string: a control byte, an unknown
+/// escape, a `\u` without four hex digits, or no closing quote. Also returns `None` for a
+/// `\u` escape of a surrogate, whose pairing rules the screen leaves to the parser.
 #[inline(always)]
 pub(super) fn string_end(bytes: &[u8], open: usize) -> Option<(usize, bool)> {
     let at = find_special(bytes, open + 1)?;
@@ -58,7 +58,7 @@ fn escape_end(bytes: &[u8], at: usize) -> Option<usize> {
     }
 }
 
-/// The value of an ASCII hex digit.
+/// Returns the value of an ASCII hex digit.
 fn hex_value(digit: u8) -> u16 {
     match digit {
         b'0'..=b'9' => u16::from(digit - b'0'),
@@ -112,7 +112,7 @@ fn is_special(byte: u8) -> bool {
     byte == b'"' || byte == b'\\' || byte < 0x20
 }
 
-/// The 16 bytes of `bytes` from `at`, which the caller has checked exist.
+/// Returns the 16 bytes of `bytes` from `at`, which the caller has checked exist.
 #[inline(always)]
 fn lanes_at(bytes: &[u8], at: usize) -> &[u8; LANES] {
     bytes[at..at + LANES]
@@ -148,7 +148,7 @@ mod sse2 {
     // `#[target_feature]` function would prevent.
     #[inline(always)]
     pub(super) fn special_mask(lanes: &[u8; LANES]) -> u32 {
-        // SAFETY: SSE2 is part of x86-64; the load reads the 16 bytes of `lanes`, with no
+        // SAFETY: SSE2 is part of x86-64, and the load reads the 16 bytes of `lanes`, with no
         // alignment needed.
         unsafe {
             let bytes = _mm_loadu_si128(lanes.as_ptr().cast::<__m128i>());
